@@ -1,0 +1,81 @@
+package ecloud
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RateLimit holds the x-ratelimit-* headers of a response. Their format is not
+// documented, so each is kept raw and also parsed leniently: the leading
+// integer of Limit and Remaining (-1 when there is none), and Interval as
+// seconds ("60") or a Go duration ("1m").
+type RateLimit struct {
+	Limit        int
+	Remaining    int
+	Interval     time.Duration
+	RawLimit     string
+	RawRemaining string
+	RawInterval  string
+	ObservedAt   time.Time
+}
+
+// RateLimit returns the rate-limit headers of the most recent response that
+// carried any, and false when none has yet. Safe for concurrent use.
+func (c *Client) RateLimit() (RateLimit, bool) {
+	if rl := c.rateLimit.Load(); rl != nil {
+		return *rl, true
+	}
+	return RateLimit{}, false
+}
+
+func (c *Client) observeRateLimit(h http.Header) {
+	if rl := parseRateLimit(h); rl != nil {
+		c.rateLimit.Store(rl)
+	}
+}
+
+// parseRateLimit returns nil when the response has none of the headers.
+func parseRateLimit(h http.Header) *RateLimit {
+	limit, remaining, interval := h["X-Ratelimit-Limit"], h["X-Ratelimit-Remaining"], h["X-Ratelimit-Interval"]
+	if len(limit)+len(remaining)+len(interval) == 0 {
+		return nil
+	}
+	rl := &RateLimit{RawLimit: first(limit), RawRemaining: first(remaining), RawInterval: first(interval), ObservedAt: time.Now()}
+	rl.Limit = leadingInt(rl.RawLimit)
+	rl.Remaining = leadingInt(rl.RawRemaining)
+	rl.Interval = lenientDuration(rl.RawInterval)
+	return rl
+}
+
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(values[0])
+}
+
+func leadingInt(s string) int {
+	end := 0
+	for end < len(s) && end < 18 && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	n, err := strconv.Atoi(s[:end])
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func lenientDuration(s string) time.Duration {
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		if n := leadingInt(s); n >= 0 {
+			return time.Duration(n) * time.Second
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d
+	}
+	return 0
+}
