@@ -45,8 +45,8 @@ const (
 // use by many goroutines; create one and reuse it so connections are reused.
 type Client struct {
 	base        string      // normalised API root without trailing slash
-	header      http.Header // headers sent on every request (shared value slices; never mutated)
-	secrets     []string    // credential material that must never appear in an error or log
+	header      http.Header // headers sent on every request but Authorization (shared value slices; never mutated)
+	cred        *credential // behind a pointer, so printing a Client value shows an address, not a secret
 	rc          *retryablehttp.Client
 	hc          *http.Client
 	retry       RetryPolicy
@@ -69,6 +69,13 @@ type OrganizationsAPI interface {
 	GetOrganizationInvitation(ctx context.Context, token string) (*OrganizationInvitation, error)
 	AcceptOrganizationInvitation(ctx context.Context, token string) error
 	DeleteOrganizationInvitations(ctx context.Context, organizationID string, tokens []string) error
+}
+
+// credential is the Authorization header and the secret material in it,
+// which must never appear in an error or a log line.
+type credential struct {
+	header  []string
+	secrets []string
 }
 
 // compile-time check that *Client implements the whole API.
@@ -273,11 +280,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
 		base: base,
 		header: http.Header{
-			"Accept":        {"application/json"},
-			"User-Agent":    {ua},
-			"Authorization": {cfg.authHeader},
+			"Accept":     {"application/json"},
+			"User-Agent": {ua},
 		},
-		secrets:     cfg.secrets,
+		cred:        &credential{header: []string{cfg.authHeader}, secrets: cfg.secrets},
 		hc:          hc,
 		retry:       cfg.retry,
 		retryWrites: cfg.retryWrites,
@@ -448,6 +454,7 @@ func (c *Client) do(ctx context.Context, r call) error {
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
+	req.Header["Authorization"] = c.cred.header
 	if raw != nil {
 		req.Header["Content-Type"] = jsonContentType
 	}
@@ -460,6 +467,11 @@ func (c *Client) do(ctx context.Context, r call) error {
 			resp.Body.Close()
 		}
 		return c.requestError(&r, st.attempts, err)
+	}
+	if st.body == nil { // the retry loop always reads the body; this only guards that invariant
+		if err := st.readBody(resp); err != nil {
+			return c.requestError(&r, st.attempts, err)
+		}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if r.out == nil {
@@ -606,7 +618,7 @@ func (c *Client) requestError(r *call, attempts int, err error) error {
 		Method:    r.method,
 		Attempts:  attempts,
 		Err:       err,
-		msg:       redact(err.Error(), c.secrets, r.secrets),
+		msg:       redact(err.Error(), c.cred.secrets, r.secrets),
 	}
 }
 

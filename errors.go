@@ -170,10 +170,10 @@ func (c *Client) newAPIError(r *call, resp *http.Response, body []byte, attempts
 	if details, ok := decodeErrorBody(body); ok {
 		e.Errors = details
 		for i := range e.Errors {
-			e.Errors[i].Message = redact(e.Errors[i].Message, c.secrets, r.secrets)
+			e.Errors[i].Message = redact(e.Errors[i].Message, c.cred.secrets, r.secrets)
 		}
 	} else if len(body) > 0 {
-		e.Body = []byte(redact(string(body), c.secrets, r.secrets))
+		e.Body = []byte(redact(string(body), c.cred.secrets, r.secrets))
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
