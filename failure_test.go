@@ -1,0 +1,521 @@
+package ecloud
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// These tests run the client against real local servers that misbehave:
+// they check what the server received (counts, headers, paths), not timings,
+// except where a rule is about not waiting, and there the margin is wide.
+
+// fakeAPI is an httptest server that counts requests and connections.
+type fakeAPI struct {
+	*httptest.Server
+	requests atomic.Int32
+	conns    atomic.Int32
+}
+
+func newFakeAPI(t *testing.T, h http.HandlerFunc) *fakeAPI {
+	t.Helper()
+	f := &fakeAPI{}
+	f.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.requests.Add(1)
+		h(w, r)
+	}))
+	f.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			f.conns.Add(1)
+		}
+	}
+	f.Start()
+	t.Cleanup(f.Close)
+	return f
+}
+
+// noWait retries at once, so tests never sleep.
+var noWait = RetryPolicy{MaxRetries: 3}
+
+func newTestClient(t *testing.T, baseURL string, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(append([]Option{WithAPIKey("test-key"), WithBaseURL(baseURL), WithRetryPolicy(noWait)}, opts...)...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Cloud-Error-Codes", code)
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"errors":[{"code":%q,"message":%q}]}`, code, message)
+}
+
+const invitationsJSON = `{"invitations":[{"token":"t1","email":"a@example.com","created_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-04T00:00:00Z","expired":false,"organization":{"id":"o1","name":"Org"}}]}`
+
+// sequence answers the n-th request with statuses[n] (the last one repeats).
+func sequence(statuses ...int) http.HandlerFunc {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		status := statuses[min(i, len(statuses)-1)]
+		switch {
+		case status == 200 || status == 201:
+			w.WriteHeader(status)
+			io.WriteString(w, invitationsJSON)
+		default:
+			writeError(w, status, "test.code", "failure")
+		}
+	}
+}
+
+func TestRetryIdempotentUntilSuccessReusesConnection(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{429, 502, 503, 504} {
+		f := newFakeAPI(t, sequence(status, status, 200))
+		c := newTestClient(t, f.URL)
+		invs, err := c.ListOrganizationInvitations(context.Background(), "o1")
+		if err != nil {
+			t.Fatalf("%d: %v", status, err)
+		}
+		if len(invs) != 1 || invs[0].Email != "a@example.com" {
+			t.Errorf("%d: got %+v", status, invs)
+		}
+		if got := f.requests.Load(); got != 3 {
+			t.Errorf("%d: server saw %d requests, want 3", status, got)
+		}
+		if got := f.conns.Load(); got != 1 {
+			t.Errorf("%d: retried bodies were not drained: %d connections, want 1", status, got)
+		}
+	}
+}
+
+func TestRetryNotOnPermanentStatuses(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{400, 401, 403, 404, 409, 500, 501} {
+		f := newFakeAPI(t, sequence(status, 200))
+		c := newTestClient(t, f.URL)
+		_, err := c.GetOrganization(context.Background(), "o1")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Attempts != 1 {
+			t.Errorf("%d: err = %v, want *APIError with status %d after 1 attempt", status, err, status)
+		}
+		if got := f.requests.Load(); got != 1 {
+			t.Errorf("%d: server saw %d requests, want 1", status, got)
+		}
+	}
+}
+
+func TestRetryExhaustedReturnsLastAPIError(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, 503, "root.unavailable", "try later")
+	})
+	c := newTestClient(t, f.URL)
+	_, err := c.ListOrganizations(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v (%T), want *APIError", err, err)
+	}
+	if apiErr.StatusCode != 503 || apiErr.Attempts != 4 || !apiErr.HasCode("root.unavailable") || !errors.Is(err, ErrServer) {
+		t.Errorf("got %+v", apiErr)
+	}
+	if msg := err.Error(); strings.Contains(msg, "giving up") || !strings.Contains(msg, "after 4 attempts") {
+		t.Errorf("Error() = %q", msg)
+	}
+	if got := f.requests.Load(); got != 4 {
+		t.Errorf("server saw %d requests, want 4 (1 + MaxRetries 3)", got)
+	}
+	if got := f.conns.Load(); got != 1 {
+		t.Errorf("%d connections for 4 attempts, want 1", got)
+	}
+}
+
+func TestRetryOffWithZeroMaxRetries(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, sequence(503, 200))
+	c := newTestClient(t, f.URL, WithRetryPolicy(RetryPolicy{}))
+	_, err := c.ListOrganizations(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Attempts != 1 {
+		t.Fatalf("err = %v, want *APIError 503 after 1 attempt", err)
+	}
+	if got := f.requests.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1", got)
+	}
+}
+
+func TestPOSTNotRetriedAfterServerError(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{500, 502, 503, 504} {
+		f := newFakeAPI(t, sequence(status))
+		c := newTestClient(t, f.URL)
+		_, err := c.CreateOrganizationInvitations(context.Background(), "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}})
+		if !errors.Is(err, ErrServer) {
+			t.Errorf("create %d: err = %v", status, err)
+		}
+		err = c.AcceptOrganizationInvitation(context.Background(), "tok")
+		if !errors.Is(err, ErrServer) {
+			t.Errorf("accept %d: err = %v", status, err)
+		}
+		if got := f.requests.Load(); got != 2 {
+			t.Errorf("%d: server saw %d requests for two POSTs, want 2 (each exactly once)", status, got)
+		}
+	}
+}
+
+func TestPOSTRetriedOn429(t *testing.T) {
+	t.Parallel()
+	var bodies []string
+	var mu sync.Mutex
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		n := len(bodies)
+		mu.Unlock()
+		if n == 1 {
+			writeError(w, 429, CodeOrganizationInvitationsRateLimitExceeded, "slow down")
+			return
+		}
+		w.WriteHeader(201)
+		io.WriteString(w, invitationsJSON)
+	})
+	c := newTestClient(t, f.URL)
+	invs, err := c.CreateOrganizationInvitations(context.Background(), "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}})
+	if err != nil || len(invs) != 1 {
+		t.Fatalf("got %v, %v", invs, err)
+	}
+	if len(bodies) != 2 || bodies[0] != bodies[1] || bodies[0] != `{"emails":["a@example.com"]}` {
+		t.Errorf("bodies sent: %q; want the same bytes twice", bodies)
+	}
+}
+
+func TestPOSTRetriedLikeGETWithRetryNonIdempotent(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, sequence(503, 201))
+	c := newTestClient(t, f.URL, WithRetryNonIdempotent())
+	if _, err := c.CreateOrganizationInvitations(context.Background(), "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.requests.Load(); got != 2 {
+		t.Errorf("server saw %d requests, want 2", got)
+	}
+}
+
+// closedAddr returns a loopback address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestPOSTRetriedWhenConnectionRefused(t *testing.T) {
+	t.Parallel()
+	c := newTestClient(t, "http://"+closedAddr(t))
+	err := c.AcceptOrganizationInvitation(context.Background(), "secret-token")
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || reqErr.Attempts != 4 {
+		t.Fatalf("err = %v, want *RequestError after 4 attempts", err)
+	}
+	if !neverSent(err) {
+		t.Errorf("err does not unwrap to the dial error: %v", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, "secret-token") || strings.Contains(msg, "http://") {
+		t.Errorf("Error() leaks the URL or token: %q", msg)
+	}
+}
+
+func TestRetryAfterAboveMaxWaitReturnsAtOnce(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		w.Header().Set("X-Ratelimit-Limit", "100")
+		w.Header().Set("X-Ratelimit-Remaining", "0")
+		w.Header().Set("X-Ratelimit-Interval", "60")
+		writeError(w, 429, "root.rate_limited", "too many")
+	})
+	c := newTestClient(t, f.URL, WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinWait: time.Second, MaxWait: time.Minute}))
+	_, err := c.ListOrganizations(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("err = %v", err)
+	}
+	if apiErr.RetryAfter != 2*time.Minute || apiErr.Attempts != 1 {
+		t.Errorf("RetryAfter = %v, Attempts = %d; want 2m0s, 1", apiErr.RetryAfter, apiErr.Attempts)
+	}
+	if rl := apiErr.RateLimit; rl == nil || rl.Limit != 100 || rl.Remaining != 0 || rl.Interval != time.Minute {
+		t.Errorf("RateLimit = %+v", rl)
+	}
+	if got := f.requests.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1", got)
+	}
+	if !strings.Contains(err.Error(), "retry after 2m0s") {
+		t.Errorf("Error() = %q", err)
+	}
+}
+
+func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, 503, "root.unavailable", "down")
+		time.AfterFunc(20*time.Millisecond, cancel)
+	})
+	c := newTestClient(t, f.URL, WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinWait: time.Minute, MaxWait: time.Minute}))
+	start := time.Now()
+	_, err := c.ListOrganizations(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("returned after %v; the one-minute backoff was not interrupted", elapsed)
+	}
+	if got := f.requests.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1", got)
+	}
+}
+
+func TestBackoffPastDeadlineIsNotStarted(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, 503, "root.unavailable", "down")
+	})
+	c := newTestClient(t, f.URL, WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinWait: time.Minute, MaxWait: time.Minute}))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.ListOrganizations(ctx)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || !apiErr.HasCode("root.unavailable") {
+		t.Fatalf("err = %v, want the 503 *APIError", err)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("returned after %v; it waited although the deadline was closer than the backoff", elapsed)
+	}
+}
+
+// dropMidBody answers the first request with half a body and closes the
+// connection; later requests get handler.
+func dropMidBody(t *testing.T, handler http.HandlerFunc) http.HandlerFunc {
+	var first atomic.Bool
+	return func(w http.ResponseWriter, r *http.Request) {
+		if first.CompareAndSwap(false, true) {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			io.Copy(io.Discard, r.Body)
+			buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"invitations\":[{\"tok")
+			buf.Flush()
+			conn.Close()
+			return
+		}
+		handler(w, r)
+	}
+}
+
+func TestConnectionDroppedMidResponse(t *testing.T) {
+	t.Parallel()
+	ok := func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200); io.WriteString(w, invitationsJSON) }
+
+	get := newFakeAPI(t, dropMidBody(t, ok))
+	c := newTestClient(t, get.URL)
+	invs, err := c.ListOrganizationInvitations(context.Background(), "o1")
+	if err != nil || len(invs) != 1 {
+		t.Fatalf("GET after a dropped response: %v, %v", invs, err)
+	}
+	if got := get.requests.Load(); got != 2 {
+		t.Errorf("GET: server saw %d requests, want 2", got)
+	}
+
+	post := newFakeAPI(t, dropMidBody(t, ok))
+	c = newTestClient(t, post.URL)
+	_, err = c.CreateOrganizationInvitations(context.Background(), "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}})
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || reqErr.Operation != "create-organization-invitations" || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("POST: err = %v, want *RequestError wrapping io.ErrUnexpectedEOF", err)
+	}
+	if got := post.requests.Load(); got != 1 {
+		t.Errorf("POST: server saw %d requests, want exactly 1", got)
+	}
+}
+
+func TestStalledServerIsBoundedByContext(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	defer close(release)
+	c := newTestClient(t, f.URL)
+	for _, call := range []func(ctx context.Context) error{
+		func(ctx context.Context) error { _, err := c.ListOrganizations(ctx); return err },
+		func(ctx context.Context) error { return c.AcceptOrganizationInvitation(ctx, "tok") },
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		err := call(ctx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("err = %v, want context.DeadlineExceeded", err)
+		}
+	}
+	if got := f.requests.Load(); got != 2 {
+		t.Errorf("server saw %d requests, want 2 (a stall past the deadline is not retried)", got)
+	}
+}
+
+func TestHostileErrorBodies(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		ctype    string
+		body     string
+		keepBody bool
+		details  int
+	}{
+		{"html from a proxy", "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>", true, 0},
+		{"plain text", "text/plain", "upstream connect error", true, 0},
+		{"empty", "", "", false, 0},
+		{"truncated json", "application/json", `{"errors":[{"code":"a`, true, 0},
+		{"other json shape", "application/json", `{"message":"nope","status":400}`, true, 0},
+		{"errors not a list", "application/json", `{"errors":"nope"}`, true, 0},
+		{"errors of wrong types", "application/json", `{"errors":[{"code":1}]}`, true, 0},
+		{"json null", "application/json", `null`, true, 0},
+		{"spec shape", "application/json", `{"errors":[{"code":"a.b","message":"m","fields":["f"]}]}`, false, 1},
+	}
+	for _, tc := range cases {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			if tc.ctype != "" {
+				w.Header().Set("Content-Type", tc.ctype)
+			}
+			w.Header().Add("X-Cloud-Error-Codes", "root.permission_denied")
+			w.WriteHeader(403)
+			io.WriteString(w, tc.body)
+		})
+		c := newTestClient(t, f.URL)
+		_, err := c.GetOrganization(context.Background(), "o1")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("%s: err = %v (%T)", tc.name, err, err)
+		}
+		if apiErr.StatusCode != 403 || !errors.Is(err, ErrForbidden) || !apiErr.HasCode(CodeRootPermissionDenied) {
+			t.Errorf("%s: got %+v", tc.name, apiErr)
+		}
+		if got := string(apiErr.Body); tc.keepBody && got != tc.body || !tc.keepBody && got != "" {
+			t.Errorf("%s: Body = %q", tc.name, got)
+		}
+		if len(apiErr.Errors) != tc.details {
+			t.Errorf("%s: Errors = %+v", tc.name, apiErr.Errors)
+		}
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "ecloud: get-organization: 403 Forbidden") || !strings.Contains(msg, "root.permission_denied") || strings.Contains(msg, "0x") {
+			t.Errorf("%s: Error() = %q", tc.name, msg)
+		}
+	}
+}
+
+func TestHugeErrorBodyIsBounded(t *testing.T) {
+	// Not parallel: it measures the process's allocations.
+	const size = 100 << 20
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(size))
+		w.WriteHeader(502)
+		chunk := bytes.Repeat([]byte("<p>bad gateway</p>"), 4096)
+		for written := 0; written < size; written += len(chunk) {
+			if _, err := w.Write(chunk[:min(len(chunk), size-written)]); err != nil {
+				return // the client hung up, as it should
+			}
+		}
+	})
+	c := newTestClient(t, f.URL, WithRetryPolicy(RetryPolicy{}))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := c.ListOrganizations(context.Background())
+	runtime.ReadMemStats(&after)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
+		t.Fatalf("err = %v", err)
+	}
+	if len(apiErr.Body) != maxErrorBody {
+		t.Errorf("Body is %d bytes, want the %d-byte cap", len(apiErr.Body), maxErrorBody)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
+		t.Errorf("reading a 100 MiB error body allocated %d MiB", allocated>>20)
+	}
+}
+
+func TestSuccessWithBrokenJSON(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{"invitations":[{"token":`, `<html>`, `{"invitations":"x"}`, ``} {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+		c := newTestClient(t, f.URL)
+		_, err := c.ListOrganizationInvitations(context.Background(), "o1")
+		var apiErr *APIError
+		if err == nil || errors.As(err, &apiErr) || !strings.Contains(err.Error(), "list-organization-invitations") {
+			t.Errorf("body %q: err = %v, want a decode error naming the operation", body, err)
+		}
+		var syntaxErr *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &syntaxErr) && !errors.As(err, &typeErr) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("body %q: err %v does not wrap the JSON error", body, err)
+		}
+		if got := f.requests.Load(); got != 1 {
+			t.Errorf("body %q: %d requests; a decode error is not retried", body, got)
+		}
+	}
+}
+
+func TestRedirectToAnotherHostDropsAuthorization(t *testing.T) {
+	t.Parallel()
+	var seen sync.Map // path -> Authorization
+	other := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		seen.Store("other", r.Header.Get("Authorization"))
+		io.WriteString(w, `{"organizations":[]}`)
+	})
+	_, port, _ := net.SplitHostPort(other.Listener.Addr().String())
+	origin := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		seen.Store("origin", r.Header.Get("Authorization"))
+		http.Redirect(w, r, "http://localhost:"+port+r.URL.Path, http.StatusFound)
+	})
+	c := newTestClient(t, origin.URL) // 127.0.0.1
+	if _, err := c.ListOrganizations(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := seen.Load("origin"); v != "ApiKey test-key" {
+		t.Errorf("origin got Authorization %q", v)
+	}
+	v, ok := seen.Load("other")
+	if !ok {
+		t.Fatal("the redirect was not followed")
+	}
+	if v != "" {
+		t.Errorf("the other host received Authorization %q", v)
+	}
+}
