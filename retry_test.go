@@ -80,7 +80,7 @@ func TestBackoff(t *testing.T) {
 		{1, 500 * time.Millisecond, time.Second},
 		{2, 500 * time.Millisecond, 2 * time.Second},
 		{3, 500 * time.Millisecond, 4 * time.Second},
-		{6, 500 * time.Millisecond, 30 * time.Second}, // 32s capped to MaxWait
+		{6, 500 * time.Millisecond, 30 * time.Second},  // 32s capped to MaxWait
 		{60, 500 * time.Millisecond, 30 * time.Second}, // no overflow
 	}
 	for _, tc := range cases {
