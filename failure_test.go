@@ -29,7 +29,9 @@ type fakeAPI struct {
 	conns    atomic.Int32
 }
 
-func newFakeAPI(t *testing.T, h http.HandlerFunc) *fakeAPI {
+func newFakeAPI(t *testing.T, h http.HandlerFunc) *fakeAPI { return startFakeAPI(t, h, false) }
+
+func startFakeAPI(t *testing.T, h http.HandlerFunc, useTLS bool) *fakeAPI {
 	t.Helper()
 	f := &fakeAPI{}
 	f.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +43,11 @@ func newFakeAPI(t *testing.T, h http.HandlerFunc) *fakeAPI {
 			f.conns.Add(1)
 		}
 	}
-	f.Start()
+	if useTLS {
+		f.StartTLS()
+	} else {
+		f.Start()
+	}
 	t.Cleanup(f.Close)
 	return f
 }
@@ -51,7 +57,12 @@ var noWait = RetryPolicy{MaxRetries: 3}
 
 func newTestClient(t *testing.T, baseURL string, opts ...Option) *Client {
 	t.Helper()
-	c, err := NewClient(append([]Option{WithAPIKey("test-key"), WithBaseURL(baseURL), WithRetryPolicy(noWait)}, opts...)...)
+	return mustClient(t, append([]Option{WithAPIKey("test-key"), WithBaseURL(baseURL), WithRetryPolicy(noWait)}, opts...)...)
+}
+
+func mustClient(t *testing.T, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(opts...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}

@@ -1,0 +1,436 @@
+package ecloud
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestNewClientRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{"no credentials", nil, "no credentials"},
+		{"empty key", []Option{WithAPIKey("")}, "API key is empty"},
+		{"blank key", []Option{WithAPIKey("  ")}, "API key is empty"},
+		{"key with newline", []Option{WithAPIKey("k\r\nX-Evil: 1")}, "line break"},
+		{"two credentials", []Option{WithAPIKey("k"), WithBasicAuth("u", "p")}, "choose one"},
+		{"empty password", []Option{WithBasicAuth("u", "")}, "must not be empty"},
+		{"colon in user", []Option{WithBasicAuth("u:x", "p")}, "':'"},
+		{"unparsable URL", []Option{WithAPIKey("k"), WithBaseURL("https://[::1")}, "cannot be parsed"},
+		{"no scheme", []Option{WithAPIKey("k"), WithBaseURL("ece.example.com")}, "scheme"},
+		{"ftp", []Option{WithAPIKey("k"), WithBaseURL("ftp://ece.example.com")}, "scheme"},
+		{"no host", []Option{WithAPIKey("k"), WithBaseURL("https://")}, "no host"},
+		{"user info", []Option{WithAPIKey("k"), WithBaseURL("https://u:p@ece.example.com")}, "credentials"},
+		{"query", []Option{WithAPIKey("k"), WithBaseURL("https://ece.example.com?x=1")}, "query"},
+		{"plain http", []Option{WithAPIKey("k"), WithBaseURL("http://ece.example.com:12400")}, "clear text"},
+		{"nil http client", []Option{WithAPIKey("k"), WithHTTPClient(nil)}, "nil"},
+		{"nil tls", []Option{WithAPIKey("k"), WithTLSConfig(nil)}, "nil"},
+		{"tls and http client", []Option{WithAPIKey("k"), WithTLSConfig(&tls.Config{}), WithHTTPClient(&http.Client{})}, "both given"},
+		{"empty user agent", []Option{WithAPIKey("k"), WithUserAgent("")}, "non-empty"},
+		{"user agent newline", []Option{WithAPIKey("k"), WithUserAgent("a\nb")}, "single line"},
+		{"negative wait", []Option{WithAPIKey("k"), WithRetryPolicy(RetryPolicy{MinWait: -1})}, "negative"},
+		{"zero rps", []Option{WithAPIKey("k"), WithRateLimit(0, 1)}, "rps"},
+		{"zero burst", []Option{WithAPIKey("k"), WithRateLimit(1, 0)}, "burst"},
+	}
+	for _, tc := range cases {
+		c, err := NewClient(tc.opts...)
+		if err == nil || c != nil {
+			t.Errorf("%s: NewClient = %v, %v; want an error", tc.name, c, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "ecloud: ") {
+			t.Errorf("%s: error %q does not say %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestNewClientReadsNoEnvironment(t *testing.T) {
+	t.Setenv("EC_API_KEY", "from-env")
+	if _, err := NewClient(); err == nil {
+		t.Error("NewClient used EC_API_KEY from the environment")
+	}
+}
+
+func TestOptionsFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		key, host, wantBase string
+		wantErr             bool
+	}{
+		{"", "", "", true},
+		{"k", "", DefaultBaseURL, false},
+		{"k", "ece.example.com:12443", "https://ece.example.com:12443/api/v1", false},
+		{"k", "https://ece.example.com:12443/", "https://ece.example.com:12443/api/v1", false},
+	} {
+		t.Setenv("EC_API_KEY", tc.key)
+		t.Setenv("EC_HOST", tc.host)
+		opts, err := OptionsFromEnv()
+		if tc.wantErr {
+			if err == nil || !strings.Contains(err.Error(), "EC_API_KEY") {
+				t.Errorf("%+v: err = %v, want one naming EC_API_KEY", tc, err)
+			}
+			continue
+		}
+		c, err := NewClient(opts...)
+		if err != nil || c.BaseURL() != tc.wantBase {
+			t.Errorf("%+v: base %v, err %v", tc, c, err)
+		}
+	}
+}
+
+func TestBaseURLNormalisation(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"https://ece.example.com:12443":                  "https://ece.example.com:12443/api/v1",
+		"https://ece.example.com:12443/":                 "https://ece.example.com:12443/api/v1",
+		"https://ece.example.com:12443//":                "https://ece.example.com:12443/api/v1",
+		" https://ece.example.com ":                      "https://ece.example.com/api/v1",
+		"http://127.0.0.1:4010/api/v1":                   "http://127.0.0.1:4010/api/v1",
+		"http://127.0.0.1:4010/api/v1/":                  "http://127.0.0.1:4010/api/v1",
+		"http://localhost:4010/prefix/api/v1":            "http://localhost:4010/prefix/api/v1",
+		"http://[::1]:4010":                              "http://[::1]:4010/api/v1",
+		"https://api.elastic-cloud.com/api/v1":           DefaultBaseURL,
+		"https://proxy.example.com/elastic%20cloud/api/": "https://proxy.example.com/elastic%20cloud/api",
+	}
+	for in, want := range cases {
+		c, err := NewClient(WithAPIKey("k"), WithBaseURL(in))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if c.BaseURL() != want {
+			t.Errorf("%q: base %q, want %q", in, c.BaseURL(), want)
+		}
+	}
+	c, err := NewClient(WithAPIKey("k"))
+	if err != nil || c.BaseURL() != DefaultBaseURL {
+		t.Errorf("default base: %v, %v", c, err)
+	}
+}
+
+func TestPlainHTTPOnlyForLoopbackOrOptIn(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://127.0.0.1:1", "http://127.9.9.9", "http://localhost", "http://LOCALHOST:80", "http://[::1]:9"} {
+		if _, err := NewClient(WithAPIKey("k"), WithBaseURL(u)); err != nil {
+			t.Errorf("%s refused: %v", u, err)
+		}
+	}
+	for _, u := range []string{"http://ece.example.com", "http://10.0.0.1:12400", "http://localhost.example.com"} {
+		if _, err := NewClient(WithAPIKey("k"), WithBaseURL(u)); err == nil {
+			t.Errorf("%s accepted without WithInsecureHTTP", u)
+		}
+		if _, err := NewClient(WithAPIKey("k"), WithBaseURL(u), WithInsecureHTTP()); err != nil {
+			t.Errorf("%s refused with WithInsecureHTTP: %v", u, err)
+		}
+	}
+}
+
+func TestRequestHeaders(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []http.Header
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Clone())
+		mu.Unlock()
+		io.WriteString(w, `{}`)
+	})
+	c := newTestClient(t, f.URL, WithUserAgent("my-tool/1.2"))
+	if err := c.AcceptOrganizationInvitation(context.Background(), "tok"); err != nil {
+		t.Fatal(err)
+	}
+	b := mustClient(t, WithBasicAuth("admin", "pa:ss"), WithBaseURL(f.URL))
+	if err := b.AcceptOrganizationInvitation(context.Background(), "tok"); err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]string{
+		{"Authorization": "ApiKey test-key", "Accept": "application/json", "User-Agent": "my-tool/1.2 ecloud-go/" + Version, "Content-Type": ""},
+		{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:pa:ss")), "Accept": "application/json", "User-Agent": "ecloud-go/0.1.0", "Content-Type": ""},
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if got[i].Get(k) != v {
+				t.Errorf("request %d: %s = %q, want %q", i, k, got[i].Get(k), v)
+			}
+		}
+	}
+}
+
+func TestTLSWithPrivateCA(t *testing.T) {
+	t.Parallel()
+	srv := startFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"organizations":[]}`) }, true)
+
+	// Unknown CA: refused, not retried, no secret in the error.
+	c := newTestClient(t, srv.URL)
+	_, err := c.ListOrganizations(context.Background())
+	var certErr *tls.CertificateVerificationError
+	var reqErr *RequestError
+	if !errors.As(err, &certErr) || !errors.As(err, &reqErr) || reqErr.Attempts != 1 {
+		t.Fatalf("err = %v, want a certificate error after 1 attempt", err)
+	}
+	if strings.Contains(err.Error(), "test-key") {
+		t.Errorf("Error() leaks the key: %q", err)
+	}
+
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	c = newTestClient(t, srv.URL, WithTLSConfig(&tls.Config{RootCAs: pool}))
+	if _, err := c.ListOrganizations(context.Background()); err != nil {
+		t.Fatalf("with the CA: %v", err)
+	}
+	if got := srv.requests.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1", got)
+	}
+}
+
+func TestPathParametersStayInTheirSegment(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var paths []string
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.EscapedPath()+"?"+r.URL.RawQuery)
+		mu.Unlock()
+		io.WriteString(w, `{"id":"x","name":"y"}`)
+	})
+	c := newTestClient(t, f.URL+"/api/v1")
+	ctx := context.Background()
+	for _, id := range []string{"../deployments", "a/b", "a?force=true", "a#frag", "50%", "a b"} {
+		if _, err := c.GetOrganization(ctx, id); err != nil {
+			t.Fatalf("%q: %v", id, err)
+		}
+	}
+	want := []string{
+		"/api/v1/organizations/..%2Fdeployments?",
+		"/api/v1/organizations/a%2Fb?",
+		"/api/v1/organizations/a%3Fforce=true?",
+		"/api/v1/organizations/a%23frag?",
+		"/api/v1/organizations/50%25?",
+		"/api/v1/organizations/a%20b?",
+	}
+	if fmt.Sprint(paths) != fmt.Sprint(want) {
+		t.Errorf("server received\n%q\nwant\n%q", paths, want)
+	}
+	for _, id := range []string{"", ".", ".."} {
+		_, err := c.GetOrganization(ctx, id)
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("GetOrganization(%q): err = %v, want ErrInvalidArgument", id, err)
+		}
+	}
+	if got := f.requests.Load(); got != 6 {
+		t.Errorf("server saw %d requests, want 6 (refused IDs send nothing)", got)
+	}
+}
+
+// TestSecretsNeverLeak drives every place a secret could surface: errors
+// from the API (which may echo a token), transport errors (whose URL holds
+// the token), debug logs, and printing the client.
+func TestSecretsNeverLeak(t *testing.T) {
+	t.Parallel()
+	const (
+		apiKey   = "essu_SECRETAPIKEY"
+		password = "hunter2-PASSWORD"
+		token    = "tok/SECRET+TOKEN"
+	)
+	secrets := []string{apiKey, password, token, url.PathEscape(token), base64.StdEncoding.EncodeToString([]byte("admin:" + password))}
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "_accept") {
+			w.WriteHeader(502)
+			fmt.Fprintf(w, "<html>upstream failed for %s with %s</html>", r.URL.EscapedPath(), r.Header.Get("Authorization"))
+			return
+		}
+		writeError(w, 404, CodeOrganizationInvitationNotFound, "Invitation "+token+" not found")
+	})
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	key := mustClient(t, WithAPIKey(apiKey), WithBaseURL(f.URL), WithLogger(logger), WithRetryPolicy(noWait))
+	basic := mustClient(t, WithBasicAuth("admin", password), WithBaseURL(f.URL), WithLogger(logger), WithRetryPolicy(noWait))
+	refused := mustClient(t, WithAPIKey(apiKey), WithBaseURL("http://"+closedAddr(t)), WithLogger(logger), WithRetryPolicy(noWait))
+
+	ctx := context.Background()
+	var texts []string
+	for _, c := range []*Client{key, basic, refused} {
+		_, err1 := c.GetOrganizationInvitation(ctx, token)
+		err2 := c.AcceptOrganizationInvitation(ctx, token)
+		err3 := c.DeleteOrganizationInvitations(ctx, "o1", []string{token, "other"})
+		for _, err := range []error{err1, err2, err3} {
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			texts = append(texts, err.Error(), fmt.Sprintf("%v|%+v", err, err))
+			var apiErr *APIError
+			if errors.As(err, &apiErr) {
+				texts = append(texts, string(apiErr.Body))
+				for _, d := range apiErr.Errors {
+					texts = append(texts, d.Message)
+				}
+			}
+		}
+		texts = append(texts, fmt.Sprintf("%v %+v %#v %s", c, c, c, c), fmt.Sprintf("%v %+v", reflect.ValueOf(c).Elem(), reflect.ValueOf(c).Elem()))
+	}
+	texts = append(texts, logs.String())
+	if !strings.Contains(logs.String(), "operation=get-organization-invitation") {
+		t.Errorf("debug log is missing: %q", logs.String())
+	}
+	for _, text := range texts {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("secret %q leaked in %q", s, text)
+			}
+		}
+	}
+}
+
+func TestDebugLogLines(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, sequence(503, 200))
+	var logs bytes.Buffer
+	c := newTestClient(t, f.URL, WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	if _, err := c.ListOrganizationInvitations(context.Background(), "o1"); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one line per attempt, got %q", lines)
+	}
+	for i, want := range []string{`"status":503,"attempt":1`, `"status":200,"attempt":2`} {
+		for _, field := range []string{`"method":"GET"`, `"operation":"list-organization-invitations"`, want, `"duration":`} {
+			if !strings.Contains(lines[i], field) {
+				t.Errorf("line %d %q lacks %s", i, lines[i], field)
+			}
+		}
+		if strings.Contains(lines[i], "/organizations") || strings.Contains(lines[i], "test-key") {
+			t.Errorf("line %d logs a URL or key: %q", i, lines[i])
+		}
+	}
+	if !strings.Contains(lines[0], `"retry_in"`) {
+		t.Errorf("the retried attempt does not say when it retries: %q", lines[0])
+	}
+	quiet := newTestClient(t, f.URL, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))))
+	logs.Reset()
+	quiet.ListOrganizationInvitations(context.Background(), "o1")
+	if logs.Len() != 0 {
+		t.Errorf("logged above debug level: %q", logs.String())
+	}
+}
+
+func TestConcurrentCallsShareOneClient(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Ratelimit-Remaining", "42")
+		switch {
+		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/invitations"):
+			io.WriteString(w, invitationsJSON)
+		case r.Method == http.MethodGet:
+			writeError(w, 404, CodeOrganizationNotFound, "nope")
+		default:
+			io.WriteString(w, `{}`)
+		}
+	})
+	c := newTestClient(t, f.URL)
+	var wg sync.WaitGroup
+	errs := make(chan error, 50*10)
+	for g := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			for i := range 10 {
+				switch (g + i) % 3 {
+				case 0:
+					invs, err := c.ListOrganizationInvitations(ctx, "o1")
+					if err != nil || len(invs) != 1 {
+						errs <- fmt.Errorf("list: %v %v", invs, err)
+					}
+				case 1:
+					if _, err := c.GetOrganization(ctx, "missing"); !errors.Is(err, ErrNotFound) {
+						errs <- fmt.Errorf("get: %v", err)
+					}
+				default:
+					if err := c.DeleteOrganizationInvitations(ctx, "o1", []string{"a", "b"}); err != nil {
+						errs <- err
+					}
+				}
+				if rl, ok := c.RateLimit(); !ok || rl.Remaining != 42 {
+					errs <- fmt.Errorf("RateLimit() = %+v, %v", rl, ok)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got := f.requests.Load(); got != 500 {
+		t.Errorf("server saw %d requests, want 500", got)
+	}
+}
+
+func TestRateLimitHeadersAreLenient(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		limit, remaining, interval string
+		want                       RateLimit
+	}{
+		{"100", "99", "60", RateLimit{Limit: 100, Remaining: 99, Interval: time.Minute}},
+		{"100;w=60", " 7 ", "1m", RateLimit{Limit: 100, Remaining: 7, Interval: time.Minute}},
+		{"lots", "", "per minute", RateLimit{Limit: -1, Remaining: -1}},
+	}
+	for _, tc := range cases {
+		h := http.Header{}
+		h.Set("x-ratelimit-limit", tc.limit)
+		h.Set("x-ratelimit-remaining", tc.remaining)
+		h.Set("x-ratelimit-interval", tc.interval)
+		got := parseRateLimit(h)
+		if got == nil || got.Limit != tc.want.Limit || got.Remaining != tc.want.Remaining || got.Interval != tc.want.Interval {
+			t.Errorf("%+v: got %+v", tc, got)
+			continue
+		}
+		if got.RawLimit != strings.TrimSpace(tc.limit) || got.RawInterval != tc.interval {
+			t.Errorf("raw values lost: %+v", got)
+		}
+	}
+	if parseRateLimit(http.Header{"Content-Type": {"x"}}) != nil {
+		t.Error("a response without the headers produced a RateLimit")
+	}
+	c, _ := NewClient(WithAPIKey("k"))
+	if _, ok := c.RateLimit(); ok {
+		t.Error("RateLimit() reports values before any response")
+	}
+}
+
+func TestWithRateLimitWaitsAndHonoursContext(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"organizations":[]}`) })
+	c := newTestClient(t, f.URL, WithRateLimit(0.001, 1)) // one call, then one every 1000 s
+	if _, err := c.ListOrganizations(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := c.ListOrganizations(ctx)
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || reqErr.Attempts != 0 {
+		t.Errorf("err = %v, want a *RequestError before any attempt", err)
+	}
+	if got := f.requests.Load(); got != 1 {
+		t.Errorf("server saw %d requests, want 1", got)
+	}
+}
