@@ -1,4 +1,72 @@
 // Package ecloud is an unofficial Go client for the Elastic Cloud and Elastic
 // Cloud Enterprise (ECE) Organizations API: organizations, their members and
 // their invitations.
+//
+// # Creating a client
+//
+// A client needs a credential; everything else has a default:
+//
+//	c, err := ecloud.NewClient(ecloud.WithAPIKey(os.Getenv("EC_API_KEY")))
+//
+// For ECE, give the installation's address (the API root /api/v1 is added
+// when the URL has no path) and, if you use them, basic-auth credentials:
+//
+//	c, err := ecloud.NewClient(
+//		ecloud.WithBaseURL("https://ece.example.com:12443"),
+//		ecloud.WithBasicAuth("admin", password),
+//	)
+//
+// NewClient does no I/O and reads no environment; OptionsFromEnv reads
+// EC_API_KEY and EC_HOST when you want that. Bad options are errors from
+// NewClient. Plain http:// is refused except for loopback hosts (or with
+// WithInsecureHTTP). A Client is safe for concurrent use; create one and
+// share it.
+//
+// # Calling the API
+//
+// Each of the ten Organizations operations is one method, named after the
+// spec's operationId (list-organization-invitations is
+// ListOrganizationInvitations). *Client implements OrganizationsAPI, which
+// your code can depend on instead of the concrete type.
+//
+//	invs, err := c.ListOrganizationInvitations(ctx, orgID)
+//
+// Path parameters are escaped, so an ID can never reach another endpoint, and
+// arguments the API would refuse (an empty ID, an empty list) fail with
+// ErrInvalidArgument before anything is sent.
+//
+// # Errors
+//
+// Every non-2xx answer is an *APIError carrying the status, the error codes
+// of the x-cloud-error-codes header and of the JSON body, and the raw body
+// when it was not JSON (an HTML page from a proxy). Branch with errors.Is on
+// the status-class sentinels, or on a code:
+//
+//	_, err := c.GetOrganization(ctx, id)
+//	switch {
+//	case errors.Is(err, ecloud.ErrNotFound):
+//	case ecloud.HasCode(err, ecloud.CodeOrganizationInvalidAccess):
+//	}
+//
+// When no answer arrived at all (connection refused, context ended) the error
+// is a *RequestError that unwraps to its cause, so errors.Is(err,
+// context.Canceled) works. Error strings and debug logs (WithLogger) never
+// contain the API key, the password, an invitation token or a URL.
+//
+// # Retries
+//
+// GET, PUT and DELETE are retried on connection errors, 429, 502, 503 and 504;
+// POST only on 429 and when the request never left (a refused connection),
+// since the API has no idempotency key. Waits grow exponentially with jitter
+// between RetryPolicy.MinWait and MaxWait; Retry-After is honoured on 429 and
+// 503 unless it exceeds MaxWait, in which case the *APIError comes back at
+// once with RetryAfter set. A backoff that would outlive the context's
+// deadline is not started. See RetryPolicy, WithRetryPolicy and
+// WithRetryNonIdempotent.
+//
+// # Testing code that uses ecloud
+//
+// Package ecloudtest is an in-memory fake of the Organizations API served
+// over HTTP, and has helpers for github.com/jarcoal/httpmock. Or depend on
+// OrganizationsAPI and substitute your own implementation.
 package ecloud
