@@ -418,7 +418,6 @@ type attemptState struct {
 	checked  bool      // checkRetry already decided for the current attempt
 	wait     time.Duration
 	body     *bytes.Buffer
-	bodyErr  error // error reading the body, reported by readBody
 }
 
 type stateKey struct{}
