@@ -411,7 +411,6 @@ func invalidArgument(op, format string, args ...any) error {
 // attemptState is the per-call state shared with the retry hooks through the
 // request context. The hooks run on the caller's goroutine, one at a time.
 type attemptState struct {
-	c        *Client
 	call     *call
 	attempts int
 	start    time.Time // of the current attempt
@@ -428,6 +427,9 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // the retrying transport, reads and decodes the answer, and turns every
 // non-2xx status into an *APIError.
 func (c *Client) do(ctx context.Context, r call) error {
+	if ctx == nil {
+		return invalidArgument(r.op, "the context is nil")
+	}
 	var raw any // untyped nil: no body, no Content-Type
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
@@ -441,7 +443,7 @@ func (c *Client) do(ctx context.Context, r call) error {
 			return c.requestError(&r, 0, err)
 		}
 	}
-	st := &attemptState{c: c, call: &r}
+	st := &attemptState{call: &r}
 	target := c.base + r.path
 	if r.query != "" {
 		target += "?" + r.query

@@ -434,3 +434,16 @@ func TestWithRateLimitWaitsAndHonoursContext(t *testing.T) {
 		t.Errorf("server saw %d requests, want 1", got)
 	}
 }
+
+func TestNilContextIsAnErrorNotAPanic(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) })
+	c := newTestClient(t, f.URL)
+	var nilCtx context.Context
+	if _, err := c.GetOrganization(nilCtx, "o1"); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("err = %v, want ErrInvalidArgument", err)
+	}
+	if got := f.requests.Load(); got != 0 {
+		t.Errorf("server saw %d requests", got)
+	}
+}
