@@ -1,0 +1,101 @@
+package ecloudtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ecloud-go/ecloud"
+)
+
+// Codes of the fake's own, for requests that match no operation. The spec
+// documents none for these cases.
+const (
+	codeResourceNotFound = "root.resource_not_found"
+	codeMethodNotAllowed = "root.method_not_allowed"
+)
+
+// messages are the spec's messages for its error codes.
+var messages = map[string]string{
+	ecloud.CodeOrganizationInvalidAccess:                  "The current user does not have access to the requested organization.",
+	ecloud.CodeOrganizationInvalidName:                    "Name must be between 2 and 30 characters.",
+	ecloud.CodeOrganizationInvitationAlreadyExists:        "Invitation already sent.",
+	ecloud.CodeOrganizationInvitationInvalidEmail:         "Invitation email was not valid.",
+	ecloud.CodeOrganizationInvitationNotFound:             "Invitation not found.",
+	ecloud.CodeOrganizationInvitationsRateLimitExceeded:   "Request exceeds organization invitation creation rate limits.",
+	ecloud.CodeOrganizationMembershipNotFound:             "Organization membership not found.",
+	ecloud.CodeOrganizationNotFound:                       "Organization not found.",
+	ecloud.CodeOrganizationUserOrganizationAlreadyBelongs: "User already belongs to organization.",
+	ecloud.CodeOrganizationUserOrganizationAlreadyExists:  "User already has an organization.",
+	ecloud.CodeOrganizationUserOrganizationDoesNotBelong:  "Invitation sender does not belong to organization.",
+	ecloud.CodeRootInvalidAuthentication:                  "The current user authentication is not valid.",
+	ecloud.CodeRootInvalidData:                            "The request data is not valid.",
+	ecloud.CodeUserNotFound:                               "User not found.",
+	ecloud.CodeRootUnauthorized:                           "You are not authorized to perform this action.",
+	ecloud.CodeRootPermissionDenied:                       "You do not have permission to perform this action.",
+}
+
+// message is the spec's message for code, or the status text.
+func message(code string, status int) string {
+	if m, ok := messages[code]; ok {
+		return m
+	}
+	return http.StatusText(status)
+}
+
+// apiError is an error answer: a status and the body's errors. The
+// x-cloud-error-codes header lists the codes of the errors.
+type apiError struct {
+	status  int
+	details []ecloud.ErrorDetail
+}
+
+func detail(code, msg string, fields ...string) ecloud.ErrorDetail {
+	return ecloud.ErrorDetail{Code: code, Message: msg, Fields: fields}
+}
+
+// apiErr is an error with one code; an empty msg is the spec's message.
+func apiErr(status int, code, msg string, fields ...string) *apiError {
+	if msg == "" {
+		msg = message(code, status)
+	}
+	return &apiError{status: status, details: []ecloud.ErrorDetail{detail(code, msg, fields...)}}
+}
+
+func invalidData(msg string, fields ...string) *apiError {
+	return apiErr(http.StatusBadRequest, ecloud.CodeRootInvalidData, msg, fields...)
+}
+
+func injected(f failure) *apiError {
+	e := &apiError{status: f.status, details: []ecloud.ErrorDetail{}}
+	for _, code := range f.codes {
+		e.details = append(e.details, detail(code, message(code, f.status)))
+	}
+	return e
+}
+
+// writeError answers e with the x-cloud-error-codes header (each code once,
+// comma-separated) and the {"errors":[...]} body.
+func writeError(w http.ResponseWriter, e *apiError) {
+	var codes []string
+	for _, d := range e.details {
+		if d.Code != "" && !slices.Contains(codes, d.Code) {
+			codes = append(codes, d.Code)
+		}
+	}
+	if len(codes) > 0 {
+		w.Header().Set("X-Cloud-Error-Codes", strings.Join(codes, ","))
+	}
+	writeJSON(w, e.status, map[string]any{"errors": e.details})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"errors":[{"code":"root.unexpected_error","message":"ecloudtest: encoding the response failed"}]}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}

@@ -1,0 +1,568 @@
+package ecloudtest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ecloud-go/ecloud"
+)
+
+// apiRoot is the spec's basePath, under which the fake serves.
+const apiRoot = "/api/v1"
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// opSpec is what the fake knows of an operation besides its path.
+type opSpec struct {
+	method  string
+	status  int  // success status
+	body    bool // takes a JSON body
+	handler func(s *Server, r *request) (any, *apiError)
+}
+
+// operations are the ten Organizations operations, by spec operationId.
+var operations = map[string]opSpec{
+	"list-organizations":              {http.MethodGet, http.StatusOK, false, (*Server).listOrganizations},
+	"get-organization":                {http.MethodGet, http.StatusOK, false, (*Server).getOrganization},
+	"update-organization":             {http.MethodPut, http.StatusOK, true, (*Server).updateOrganization},
+	"list-organization-members":       {http.MethodGet, http.StatusOK, false, (*Server).listMembers},
+	"delete-organization-memberships": {http.MethodDelete, http.StatusOK, false, (*Server).deleteMemberships},
+	"list-organization-invitations":   {http.MethodGet, http.StatusOK, false, (*Server).listInvitations},
+	"create-organization-invitations": {http.MethodPost, http.StatusCreated, true, (*Server).createInvitations},
+	"get-organization-invitation":     {http.MethodGet, http.StatusOK, false, (*Server).getInvitation},
+	"accept-organization-invitation":  {http.MethodPost, http.StatusOK, false, (*Server).acceptInvitation},
+	"delete-organization-invitations": {http.MethodDelete, http.StatusOK, false, (*Server).deleteInvitations},
+}
+
+// request is a routed, validated request.
+type request struct {
+	op    string
+	org   string   // {organization_id}
+	token string   // {invitation_token}
+	list  []string // {user_ids} or {invitation_tokens}, split on commas
+	force bool
+	body  []byte
+}
+
+// ServeHTTP serves the API under /api/v1. Checks run in this order:
+// Authorization, path and method, injected failures (FailNext), query,
+// Content-Type and body, then the operation itself.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !validAuthorization(r.Header.Get("Authorization")) {
+		writeError(w, apiErr(http.StatusUnauthorized, ecloud.CodeRootUnauthorized, "The request has no valid Authorization header."))
+		return
+	}
+	req, candidates := route(r.URL.EscapedPath())
+	if len(candidates) == 0 {
+		writeError(w, apiErr(http.StatusNotFound, codeResourceNotFound, "No API operation has this path."))
+		return
+	}
+	i := slices.IndexFunc(candidates, func(op string) bool { return operations[op].method == r.Method })
+	if i < 0 {
+		allowed := make([]string, len(candidates))
+		for j, op := range candidates {
+			allowed[j] = operations[op].method
+		}
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeError(w, apiErr(http.StatusMethodNotAllowed, codeMethodNotAllowed, "This path takes "+strings.Join(allowed, ", ")+", not "+r.Method+"."))
+		return
+	}
+	req.op = candidates[i]
+	spec := operations[req.op]
+
+	s.mu.Lock()
+	f, failed := s.takeFailure(req.op)
+	s.mu.Unlock()
+	if failed {
+		writeError(w, injected(f))
+		return
+	}
+	if e := req.readQuery(r.URL.RawQuery); e != nil {
+		writeError(w, e)
+		return
+	}
+	if e := req.readBody(r, spec.body); e != nil {
+		writeError(w, e)
+		return
+	}
+
+	s.mu.Lock()
+	out, e := spec.handler(s, req)
+	s.mu.Unlock()
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, spec.status, out)
+}
+
+// validAuthorization accepts "ApiKey <key>" and "Basic <base64 user:pass>".
+func validAuthorization(h string) bool {
+	scheme, cred, ok := strings.Cut(h, " ")
+	if !ok || strings.TrimSpace(cred) == "" {
+		return false
+	}
+	switch {
+	case strings.EqualFold(scheme, "ApiKey"):
+		return true
+	case strings.EqualFold(scheme, "Basic"):
+		raw, err := base64.StdEncoding.DecodeString(cred)
+		user, pass, ok := strings.Cut(string(raw), ":")
+		return err == nil && ok && user != "" && pass != ""
+	}
+	return false
+}
+
+// route maps an escaped path to the operations it may be (one per method)
+// and their path parameters. Each segment is unescaped on its own, so IDs
+// containing "/" (sent as %2F) and lists with %2C separators work. Literal
+// segments take precedence over parameters, as in the spec's path templates.
+func route(escaped string) (*request, []string) {
+	rest, ok := strings.CutPrefix(escaped, apiRoot+"/")
+	if !ok {
+		return nil, nil
+	}
+	raw := strings.Split(rest, "/")
+	segs := make([]string, len(raw))
+	for i, r := range raw {
+		seg, err := url.PathUnescape(r)
+		if err != nil || seg == "" {
+			return nil, nil
+		}
+		segs[i] = seg
+	}
+	if raw[0] != "organizations" {
+		return nil, nil
+	}
+	req := &request{}
+	switch {
+	case len(raw) == 1:
+		return req, []string{"list-organizations"}
+	case len(raw) == 3 && raw[1] == "invitations":
+		req.token = segs[2]
+		return req, []string{"get-organization-invitation"}
+	case len(raw) == 4 && raw[1] == "invitations" && raw[3] == "_accept":
+		req.token = segs[2]
+		return req, []string{"accept-organization-invitation"}
+	}
+	req.org = segs[1]
+	switch {
+	case len(raw) == 2:
+		return req, []string{"get-organization", "update-organization"}
+	case len(raw) == 3 && raw[2] == "members":
+		return req, []string{"list-organization-members"}
+	case len(raw) == 4 && raw[2] == "members":
+		req.list = strings.Split(segs[3], ",")
+		return req, []string{"delete-organization-memberships"}
+	case len(raw) == 3 && raw[2] == "invitations":
+		return req, []string{"list-organization-invitations", "create-organization-invitations"}
+	case len(raw) == 4 && raw[2] == "invitations":
+		req.list = strings.Split(segs[3], ",")
+		return req, []string{"delete-organization-invitations"}
+	}
+	return nil, nil
+}
+
+// readQuery accepts only the spec's query parameters: force, on
+// delete-organization-memberships, as "true" or "false".
+func (req *request) readQuery(rawQuery string) *apiError {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return invalidData("The query string cannot be parsed.")
+	}
+	for name, values := range q {
+		if name != "force" || req.op != "delete-organization-memberships" {
+			return invalidData(fmt.Sprintf("Unknown query parameter %q.", name), name)
+		}
+		if len(values) != 1 || (values[0] != "true" && values[0] != "false") {
+			return invalidData(`The query parameter force must be "true" or "false".`, "force")
+		}
+		req.force = values[0] == "true"
+	}
+	return nil
+}
+
+// readBody requires a JSON object with Content-Type application/json on the
+// operations that take a body, and no body on the others.
+func (req *request) readBody(r *http.Request, wantBody bool) *apiError {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	switch {
+	case err != nil:
+		return invalidData("The request body cannot be read.")
+	case len(body) > maxBody:
+		return invalidData("The request body is too large.")
+	case !wantBody && len(body) > 0:
+		return invalidData("This operation takes no request body.")
+	case !wantBody:
+		return nil
+	}
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		return invalidData("The request body must be sent with Content-Type: application/json.")
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return invalidData("The request body must be UTF-8.")
+	}
+	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+		return invalidData("The request body must be a JSON object.", "body")
+	}
+	req.body = body
+	return nil
+}
+
+// decodeStrict decodes a JSON object, refusing unknown fields, wrong types
+// and trailing data.
+func decodeStrict(body []byte, v any) *apiError {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return invalidData(fmt.Sprintf("The field %s must be of type %s, not %s.", typeErr.Field, typeErr.Type, typeErr.Value), typeErr.Field)
+		}
+		return invalidData("The request body is not valid: " + err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalidData("The request body has data after the JSON object.")
+	}
+	return nil
+}
+
+// ---- operations. They run with s.mu held.
+
+func (s *Server) org(id string) (*orgState, *apiError) {
+	o, ok := s.orgs[id]
+	if !ok {
+		return nil, apiErr(http.StatusNotFound, ecloud.CodeOrganizationNotFound, "")
+	}
+	return o, nil
+}
+
+func (s *Server) listOrganizations(*request) (any, *apiError) {
+	ids := make([]string, 0, len(s.orgs))
+	for id := range s.orgs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	list := ecloud.OrganizationList{Organizations: make([]ecloud.Organization, 0, len(ids))}
+	for _, id := range ids {
+		list.Organizations = append(list.Organizations, clone(s.orgs[id].org))
+	}
+	return list, nil
+}
+
+func (s *Server) getOrganization(req *request) (any, *apiError) {
+	o, e := s.org(req.org)
+	if e != nil {
+		return nil, e
+	}
+	return clone(o.org), nil
+}
+
+func (s *Server) updateOrganization(req *request) (any, *apiError) {
+	var body ecloud.UpdateOrganizationRequest
+	if e := decodeStrict(req.body, &body); e != nil {
+		return nil, e
+	}
+	o, e := s.org(req.org)
+	if e != nil {
+		return nil, e
+	}
+	if body.Name != nil {
+		if n := utf8.RuneCountInString(strings.TrimSpace(*body.Name)); n < 2 || n > 30 {
+			return nil, apiErr(http.StatusBadRequest, ecloud.CodeOrganizationInvalidName, "", "name")
+		}
+		o.org.Name = *body.Name
+	}
+	if body.DefaultDiskUsageAlertsEnabled != nil {
+		o.org.DefaultDiskUsageAlertsEnabled = ecloud.Ptr(*body.DefaultDiskUsageAlertsEnabled)
+	}
+	if body.NotificationsAllowedEmailDomains != nil {
+		o.org.NotificationsAllowedEmailDomains = slices.Clone(body.NotificationsAllowedEmailDomains)
+	}
+	if body.BillingContacts != nil {
+		o.org.BillingContacts = slices.Clone(body.BillingContacts)
+	}
+	if body.OperationalContacts != nil {
+		o.org.OperationalContacts = slices.Clone(body.OperationalContacts)
+	}
+	return clone(o.org), nil
+}
+
+func (s *Server) listMembers(req *request) (any, *apiError) {
+	o, e := s.org(req.org)
+	if e != nil {
+		return nil, e
+	}
+	members := clone(o.members)
+	if members == nil {
+		members = []ecloud.OrganizationMembership{}
+	}
+	return map[string]any{"members": members}, nil
+}
+
+func (s *Server) deleteMemberships(req *request) (any, *apiError) {
+	o, e := s.org(req.org)
+	if e != nil {
+		return nil, e
+	}
+	if slices.Contains(req.list, "") {
+		return nil, invalidData("The list of user IDs has an empty item.", "user_ids")
+	}
+	var missing []ecloud.ErrorDetail
+	for _, id := range req.list {
+		if !slices.ContainsFunc(o.members, func(m ecloud.OrganizationMembership) bool { return m.UserID == id }) {
+			missing = append(missing, detail(ecloud.CodeOrganizationMembershipNotFound, messages[ecloud.CodeOrganizationMembershipNotFound]+" User ID: "+id, "user_ids"))
+		}
+	}
+	if missing != nil {
+		return nil, &apiError{status: http.StatusNotFound, details: missing}
+	}
+	kept := slices.DeleteFunc(slices.Clone(o.members), func(m ecloud.OrganizationMembership) bool {
+		return slices.Contains(req.list, m.UserID)
+	})
+	if len(kept) == 0 && !req.force {
+		return nil, invalidData("Removing every member would leave the organization empty; pass force=true to do it anyway.", "force")
+	}
+	o.members = kept
+	return struct{}{}, nil
+}
+
+func (s *Server) listInvitations(req *request) (any, *apiError) {
+	o, e := s.org(req.org)
+	if e != nil {
+		return nil, e
+	}
+	return map[string]any{"invitations": s.renderAll(o)}, nil
+}
+
+func (s *Server) createInvitations(req *request) (any, *apiError) {
+	var body ecloud.CreateInvitationsRequest
+	if e := decodeStrict(req.body, &body); e != nil {
+		return nil, e
+	}
+	if len(body.Emails) == 0 {
+		return nil, invalidData("emails is required and must not be empty.", "emails")
+	}
+	lifetime, ok := parseExpiresIn(body.ExpiresIn)
+	if !ok {
+		return nil, invalidData(`expires_in must be a positive duration such as "72h" or a number of days such as "7d".`, "expires_in")
+	}
+	o, e := s.org(req.org)
+	if e != nil {
+		return nil, e
+	}
+	if e := validateRoles(body.RoleAssignments, req.org); e != nil {
+		return nil, e
+	}
+
+	now := s.timeNow()
+	var refused []ecloud.ErrorDetail
+	replace := map[*invitation]bool{}
+	seen := map[string]bool{}
+	for i, email := range body.Emails {
+		field := "emails[" + strconv.Itoa(i) + "]"
+		key := strings.ToLower(email)
+		switch {
+		case !validEmail(email):
+			refused = append(refused, detail(ecloud.CodeOrganizationInvitationInvalidEmail, messages[ecloud.CodeOrganizationInvitationInvalidEmail]+" Email: "+email, field))
+			continue
+		case seen[key]:
+			refused = append(refused, detail(ecloud.CodeOrganizationInvitationAlreadyExists, "The email is given twice: "+email, field))
+			continue
+		case s.isMember(o, email):
+			refused = append(refused, detail(ecloud.CodeOrganizationUserOrganizationAlreadyBelongs, messages[ecloud.CodeOrganizationUserOrganizationAlreadyBelongs]+" Email: "+email, field))
+			continue
+		}
+		seen[key] = true
+		for _, in := range o.invitations {
+			if !strings.EqualFold(in.inv.Email, email) || in.inv.AcceptedAt != nil {
+				continue
+			}
+			if now.Before(in.inv.ExpiresAt) {
+				refused = append(refused, detail(ecloud.CodeOrganizationInvitationAlreadyExists, messages[ecloud.CodeOrganizationInvitationAlreadyExists]+" Email: "+email, field))
+			} else {
+				replace[in] = true // expired: a new invitation takes its place
+			}
+		}
+	}
+	if refused != nil {
+		return nil, &apiError{status: http.StatusBadRequest, details: refused}
+	}
+
+	o.invitations = slices.DeleteFunc(o.invitations, func(in *invitation) bool {
+		if replace[in] {
+			delete(s.tokens, in.inv.Token)
+			return true
+		}
+		return false
+	})
+	created := make([]ecloud.OrganizationInvitation, 0, len(body.Emails))
+	for _, email := range body.Emails {
+		in := &invitation{orgID: req.org, inv: ecloud.OrganizationInvitation{
+			Token:           newToken(),
+			Email:           email,
+			CreatedAt:       now,
+			ExpiresAt:       now.Add(lifetime),
+			RoleAssignments: clone(body.RoleAssignments),
+		}}
+		o.invitations = append(o.invitations, in)
+		s.tokens[in.inv.Token] = in
+		created = append(created, s.render(in))
+	}
+	return map[string]any{"invitations": created}, nil
+}
+
+func (s *Server) getInvitation(req *request) (any, *apiError) {
+	in, ok := s.tokens[req.token]
+	if !ok {
+		return nil, apiErr(http.StatusNotFound, ecloud.CodeOrganizationInvitationNotFound, "", "invitation_token")
+	}
+	return s.render(in), nil
+}
+
+func (s *Server) acceptInvitation(req *request) (any, *apiError) {
+	in, ok := s.tokens[req.token]
+	if !ok {
+		return nil, apiErr(http.StatusNotFound, ecloud.CodeOrganizationInvitationNotFound, "", "invitation_token")
+	}
+	o := s.orgs[in.orgID]
+	now := s.timeNow()
+	switch {
+	case s.isMember(o, in.inv.Email):
+		return nil, apiErr(http.StatusBadRequest, ecloud.CodeOrganizationUserOrganizationAlreadyBelongs, "")
+	case in.inv.AcceptedAt != nil:
+		return nil, apiErr(http.StatusNotFound, ecloud.CodeOrganizationInvitationNotFound, "The invitation was already accepted.", "invitation_token")
+	case !now.Before(in.inv.ExpiresAt):
+		return nil, invalidData("The invitation has expired.", "invitation_token")
+	}
+	in.inv.AcceptedAt = &now
+	o.members = append(o.members, ecloud.OrganizationMembership{
+		OrganizationID:  in.orgID,
+		UserID:          s.userID(in.inv.Email),
+		Email:           in.inv.Email,
+		MemberSince:     now,
+		RoleAssignments: clone(in.inv.RoleAssignments),
+	})
+	return struct{}{}, nil
+}
+
+func (s *Server) deleteInvitations(req *request) (any, *apiError) {
+	o, e := s.org(req.org)
+	if e != nil {
+		return nil, e
+	}
+	if slices.Contains(req.list, "") {
+		return nil, invalidData("No valid invitation token was supplied.", "invitation_tokens")
+	}
+	for _, tok := range req.list {
+		if in, ok := s.tokens[tok]; !ok || in.orgID != req.org {
+			return nil, apiErr(http.StatusNotFound, ecloud.CodeOrganizationInvitationNotFound, "", "invitation_tokens")
+		}
+	}
+	o.invitations = slices.DeleteFunc(o.invitations, func(in *invitation) bool {
+		return slices.Contains(req.list, in.inv.Token)
+	})
+	for _, tok := range req.list {
+		delete(s.tokens, tok)
+	}
+	return struct{}{}, nil
+}
+
+// ---- rules
+
+func (s *Server) isMember(o *orgState, email string) bool {
+	return slices.ContainsFunc(o.members, func(m ecloud.OrganizationMembership) bool {
+		return m.Email != "" && strings.EqualFold(m.Email, email)
+	})
+}
+
+// validEmail accepts a bare address (no display name, no angle brackets)
+// whose domain has a dot.
+func validEmail(email string) bool {
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Name != "" || a.Address != email {
+		return false
+	}
+	domain := email[strings.LastIndexByte(email, '@')+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// parseExpiresIn reads expires_in: empty (three days), a positive Go
+// duration, or a positive number of days such as "7d".
+func parseExpiresIn(v string) (time.Duration, bool) {
+	if v == "" {
+		return defaultExpiry, true
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok && days != "" && strings.Trim(days, "0123456789") == "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > 100_000 {
+			return 0, false
+		}
+		return time.Duration(n) * 24 * time.Hour, true
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil && d > 0
+}
+
+// validateRoles checks role assignments as the spec describes them: IDs
+// present, scoped to the organization of the call, and deployment_ids /
+// project_ids absent when all is true and present otherwise.
+func validateRoles(ra *ecloud.RoleAssignments, orgID string) *apiError {
+	if ra == nil {
+		return nil
+	}
+	var bad []ecloud.ErrorDetail
+	check := func(field string, ok bool, msg string) {
+		if !ok {
+			bad = append(bad, detail(ecloud.CodeRootInvalidData, msg, field))
+		}
+	}
+	scoped := func(field, roleID, org string) {
+		check(field+".role_id", roleID != "", "role_id is required.")
+		check(field+".organization_id", org == orgID, "organization_id must be the organization of the request.")
+	}
+	for i, a := range ra.Platform {
+		check(fmt.Sprintf("role_assignments.platform[%d].role_id", i), a.RoleID != "", "role_id is required.")
+	}
+	for i, a := range ra.Organization {
+		scoped(fmt.Sprintf("role_assignments.organization[%d]", i), a.RoleID, a.OrganizationID)
+	}
+	for i, a := range ra.Deployment {
+		f := fmt.Sprintf("role_assignments.deployment[%d]", i)
+		scoped(f, a.RoleID, a.OrganizationID)
+		all := a.All != nil && *a.All
+		check(f+".deployment_ids", all == (a.DeploymentIDs == nil), "deployment_ids must be absent when all is true and present otherwise.")
+	}
+	if p := ra.Project; p != nil {
+		for kind, list := range map[string][]ecloud.ProjectRoleAssignment{
+			"elasticsearch": p.Elasticsearch, "observability": p.Observability, "security": p.Security,
+		} {
+			for i, a := range list {
+				f := fmt.Sprintf("role_assignments.project.%s[%d]", kind, i)
+				scoped(f, a.RoleID, a.OrganizationID)
+				all := a.All != nil && *a.All
+				check(f+".project_ids", all == (a.ProjectIDs == nil), "project_ids must be absent when all is true and present otherwise.")
+			}
+		}
+	}
+	if bad != nil {
+		slices.SortFunc(bad, func(a, b ecloud.ErrorDetail) int { return strings.Compare(a.Fields[0], b.Fields[0]) })
+		return &apiError{status: http.StatusBadRequest, details: bad}
+	}
+	return nil
+}

@@ -1,0 +1,212 @@
+package ecloudtest_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecloud-go/ecloud"
+	"github.com/ecloud-go/ecloud/ecloudtest"
+	"github.com/google/go-cmp/cmp"
+	"github.com/jarcoal/httpmock"
+)
+
+// mockClient is a client on its own mock transport, under an ECE-style base
+// URL so that the helpers' routes are shown to work under any base.
+func mockClient(t *testing.T) (*ecloud.Client, *httpmock.MockTransport) {
+	t.Helper()
+	mock := httpmock.NewMockTransport()
+	c, err := ecloud.NewClient(ecloud.WithAPIKey("k"), ecloud.WithBaseURL("https://ece.example.com:12443"),
+		ecloud.WithHTTPClient(&http.Client{Transport: mock}), ecloud.WithRetryPolicy(ecloud.RetryPolicy{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, mock
+}
+
+func TestRegisterJSONEveryOperation(t *testing.T) {
+	t.Parallel()
+	org := ecloud.Organization{ID: "org/1", Name: "Acme"}
+	inv := ecloud.OrganizationInvitation{Token: "tok", Email: "ada@example.com", CreatedAt: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC),
+		ExpiresAt: time.Date(2025, 7, 3, 0, 0, 0, 0, time.UTC), Organization: org}
+	member := ecloud.OrganizationMembership{OrganizationID: "org/1", UserID: "u1", MemberSince: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	ctx := t.Context()
+	for _, tc := range []struct {
+		op   string
+		body any
+		call func(c *ecloud.Client) (any, error)
+		want any
+	}{
+		{"list-organizations", []ecloud.Organization{org}, func(c *ecloud.Client) (any, error) { return c.ListOrganizations(ctx) },
+			&ecloud.OrganizationList{Organizations: []ecloud.Organization{org}}},
+		{"get-organization", org, func(c *ecloud.Client) (any, error) { return c.GetOrganization(ctx, "org/1") }, &org},
+		{"update-organization", org, func(c *ecloud.Client) (any, error) {
+			return c.UpdateOrganization(ctx, "org/1", ecloud.UpdateOrganizationRequest{Name: ecloud.Ptr("Acme")})
+		}, &org},
+		{"list-organization-members", []ecloud.OrganizationMembership{member}, func(c *ecloud.Client) (any, error) {
+			return c.ListOrganizationMembers(ctx, "org/1")
+		}, []ecloud.OrganizationMembership{member}},
+		{"delete-organization-memberships", nil, func(c *ecloud.Client) (any, error) {
+			return nil, c.DeleteOrganizationMemberships(ctx, "org/1", []string{"u1", "u2"}, &ecloud.DeleteMembershipsOptions{Force: ecloud.Ptr(true)})
+		}, nil},
+		{"list-organization-invitations", []ecloud.OrganizationInvitation{inv}, func(c *ecloud.Client) (any, error) {
+			return c.ListOrganizationInvitations(ctx, "org/1")
+		}, []ecloud.OrganizationInvitation{inv}},
+		{"create-organization-invitations", []ecloud.OrganizationInvitation{inv}, func(c *ecloud.Client) (any, error) {
+			return c.CreateOrganizationInvitations(ctx, "org/1", ecloud.CreateInvitationsRequest{Emails: []string{"ada@example.com"}})
+		}, []ecloud.OrganizationInvitation{inv}},
+		{"get-organization-invitation", inv, func(c *ecloud.Client) (any, error) { return c.GetOrganizationInvitation(ctx, "tok") }, &inv},
+		{"accept-organization-invitation", nil, func(c *ecloud.Client) (any, error) { return nil, c.AcceptOrganizationInvitation(ctx, "tok") }, nil},
+		{"delete-organization-invitations", nil, func(c *ecloud.Client) (any, error) {
+			return nil, c.DeleteOrganizationInvitations(ctx, "org/1", []string{"tok", "tok2"})
+		}, nil},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			t.Parallel()
+			c, mock := mockClient(t)
+			ecloudtest.RegisterJSON(mock, tc.op, tc.body)
+			got, err := tc.call(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("decoded (-want +got):\n%s", diff)
+			}
+			method, pattern := ecloudtest.Route(tc.op)
+			if n := mock.GetCallCountInfo()[method+" "+pattern]; n != 1 {
+				t.Errorf("route %s %s called %d times, want 1: %v", method, pattern, n, mock.GetCallCountInfo())
+			}
+		})
+	}
+}
+
+func TestRoutesDoNotOverlap(t *testing.T) {
+	t.Parallel()
+	// Each operation registered with its own answer; every call must reach
+	// its own route even where paths share a prefix.
+	c, mock := mockClient(t)
+	ecloudtest.RegisterJSON(mock, "get-organization", ecloud.Organization{ID: "from-get-organization"})
+	ecloudtest.RegisterJSON(mock, "get-organization-invitation", ecloud.OrganizationInvitation{Email: "from-get-invitation"})
+	ecloudtest.RegisterJSON(mock, "list-organization-members", []ecloud.OrganizationMembership{{UserID: "from-list-members"}})
+	ecloudtest.RegisterError(mock, "delete-organization-memberships", 404, ecloud.CodeOrganizationMembershipNotFound)
+	ecloudtest.RegisterError(mock, "delete-organization-invitations", 404, ecloud.CodeOrganizationInvitationNotFound)
+	ctx := t.Context()
+	if org, err := c.GetOrganization(ctx, "o"); err != nil || org.ID != "from-get-organization" {
+		t.Errorf("GetOrganization = %+v, %v", org, err)
+	}
+	if inv, err := c.GetOrganizationInvitation(ctx, "t"); err != nil || inv.Email != "from-get-invitation" {
+		t.Errorf("GetOrganizationInvitation = %+v, %v", inv, err)
+	}
+	if ms, err := c.ListOrganizationMembers(ctx, "o"); err != nil || len(ms) != 1 || ms[0].UserID != "from-list-members" {
+		t.Errorf("ListOrganizationMembers = %+v, %v", ms, err)
+	}
+	if err := c.DeleteOrganizationMemberships(ctx, "o", []string{"u"}, nil); !ecloud.HasCode(err, ecloud.CodeOrganizationMembershipNotFound) {
+		t.Errorf("DeleteOrganizationMemberships = %v", err)
+	}
+	if err := c.DeleteOrganizationInvitations(ctx, "o", []string{"t"}); !ecloud.HasCode(err, ecloud.CodeOrganizationInvitationNotFound) {
+		t.Errorf("DeleteOrganizationInvitations = %v", err)
+	}
+	// Nothing registered for accept: a transport error, not a wrong route.
+	if err := c.AcceptOrganizationInvitation(ctx, "t"); err == nil {
+		t.Error("accept matched a route registered for another operation")
+	}
+}
+
+func TestErrorResponder(t *testing.T) {
+	t.Parallel()
+	c, mock := mockClient(t)
+	ecloudtest.RegisterError(mock, "list-organization-invitations", 404, ecloud.CodeOrganizationNotFound)
+	_, err := c.ListOrganizationInvitations(t.Context(), "org-1")
+	var apiErr *ecloud.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v, want *ecloud.APIError", err)
+	}
+	want := &ecloud.APIError{
+		StatusCode: 404, Method: "GET", Operation: "list-organization-invitations", Attempts: 1,
+		Codes:  []string{ecloud.CodeOrganizationNotFound},
+		Errors: []ecloud.ErrorDetail{{Code: ecloud.CodeOrganizationNotFound, Message: "Organization not found."}},
+	}
+	if diff := cmp.Diff(want, apiErr); diff != "" {
+		t.Errorf("APIError (-want +got):\n%s", diff)
+	}
+	if got, want := err.Error(), "ecloud: list-organization-invitations: 404 Not Found: organization.not_found: Organization not found."; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestResponderWire(t *testing.T) {
+	t.Parallel()
+	req := httptest.NewRequest(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations", nil)
+	read := func(r httpmock.Responder) (*http.Response, string) {
+		t.Helper()
+		resp, err := r(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, string(b)
+	}
+	for _, tc := range []struct {
+		op     string
+		body   any
+		status int
+		want   string
+	}{
+		{"create-organization-invitations", []ecloud.OrganizationInvitation(nil), 201, `{"invitations":[]}`},
+		{"list-organization-members", []ecloud.OrganizationMembership{}, 200, `{"members":[]}`},
+		{"list-organizations", []ecloud.Organization(nil), 200, `{"organizations":[]}`},
+		{"accept-organization-invitation", nil, 200, `{}`},
+		{"get-organization", map[string]string{"id": "o", "name": "raw"}, 200, `{"id":"o","name":"raw"}`},
+	} {
+		r := ecloudtest.Responder(tc.op, tc.body)
+		for range 2 { // a responder can answer again (retries, repeated calls)
+			resp, body := read(r)
+			if resp.StatusCode != tc.status || body != tc.want || resp.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("%s: %d %s %q, want %d %s application/json", tc.op, resp.StatusCode, body, resp.Header.Get("Content-Type"), tc.status, tc.want)
+			}
+		}
+	}
+
+	resp, body := read(ecloudtest.ErrorResponder(400, ecloud.CodeOrganizationInvitationInvalidEmail, ecloud.CodeOrganizationInvitationAlreadyExists))
+	if got := resp.Header.Get("X-Cloud-Error-Codes"); got != "organization.invitation_invalid_email,organization.invitation_already_exists" {
+		t.Errorf("x-cloud-error-codes = %q", got)
+	}
+	var reply struct{ Errors []ecloud.ErrorDetail }
+	if err := json.Unmarshal([]byte(body), &reply); err != nil || resp.StatusCode != 400 {
+		t.Fatalf("%d %s: %v", resp.StatusCode, body, err)
+	}
+	if got := []string{reply.Errors[0].Code, reply.Errors[1].Code}; !slices.Equal(got, []string{ecloud.CodeOrganizationInvitationInvalidEmail, ecloud.CodeOrganizationInvitationAlreadyExists}) || reply.Errors[0].Message == "" {
+		t.Errorf("errors = %+v", reply.Errors)
+	}
+	// An undocumented status with no code: no header, an empty errors list.
+	resp, body = read(ecloudtest.ErrorResponder(502))
+	if resp.Header.Values("X-Cloud-Error-Codes") != nil || strings.TrimSpace(body) != `{"errors":[]}` || resp.StatusCode != 502 {
+		t.Errorf("ErrorResponder(502) = %d %q %s", resp.StatusCode, resp.Header.Values("X-Cloud-Error-Codes"), body)
+	}
+}
+
+func TestRouteUnknownOperationPanics(t *testing.T) {
+	t.Parallel()
+	for name, f := range map[string]func(){
+		"Route":     func() { ecloudtest.Route("list-organisations") },
+		"Responder": func() { ecloudtest.Responder("get-org", nil) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s with an unknown operation did not panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}

@@ -1,0 +1,363 @@
+// Package ecloudtest is a stateful, in-memory fake of the Elastic Cloud
+// Organizations API, for tests of code that uses ecloud, plus helpers that
+// register spec-shaped responders on a github.com/jarcoal/httpmock transport.
+//
+// A Server serves the ten Organizations operations on a local
+// net/http/httptest server and keeps organizations, members and invitations
+// in memory:
+//
+//	srv := ecloudtest.NewServer()
+//	defer srv.Close()
+//	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
+//	client := srv.Client() // an *ecloud.Client wired to the fake
+//
+// It checks what it receives the way the real API does (method, path,
+// Authorization, Content-Type, JSON body shape with unknown fields and wrong
+// types refused) and answers errors as the spec documents them: status, the
+// x-cloud-error-codes header and the {"errors":[...]} body.
+//
+// Where the spec is silent the fake decides, as follows:
+//   - Any "Authorization: ApiKey <key>" or "Authorization: Basic <user:pass>"
+//     is accepted; a missing or malformed one is 401 root.unauthorized.
+//   - The user who accepts an invitation is the invitee, identified by the
+//     invitation's email: accepting adds a membership for that email (with
+//     the invitation's role assignments) and marks the invitation accepted
+//     (accepted_at set); it stays listed. Accepting it again is 400
+//     organization.user_organization_already_belongs while the user is a
+//     member, and 404 organization.invitation_not_found after the member was
+//     removed. Accepting an expired invitation is 400 root.invalid_data.
+//   - Inviting an address that has a pending invitation is 400
+//     organization.invitation_already_exists; an address whose invitation
+//     has expired gets a new invitation that replaces the expired one; an
+//     address that is a member is 400
+//     organization.user_organization_already_belongs. A request with any
+//     refused address creates nothing.
+//   - expires_in takes a positive Go duration ("72h", "90m") or a positive
+//     number of days ("7d"); anything else is 400 root.invalid_data. Empty
+//     means three days.
+//   - force on member deletion: without force=true, removing every remaining
+//     member of an organization is refused with 400 root.invalid_data, so an
+//     organization cannot be left empty by accident; force=true allows it.
+//     Values other than "true" and "false" are 400 root.invalid_data.
+//   - Deleting several memberships or invitations is all or nothing: one
+//     unknown ID or token fails the call with 404 and deletes nothing.
+//   - Unknown query parameters, and a body on an operation that takes none,
+//     are 400 root.invalid_data. An unknown path is 404
+//     root.resource_not_found, a wrong method 405 root.method_not_allowed
+//     (these two codes are the fake's own).
+//   - list-organizations returns every organization in one page.
+//
+// Error messages name emails and user IDs but never a token or a credential.
+package ecloudtest
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecloud-go/ecloud"
+)
+
+// APIKey is the API key the clients returned by Server.Client send.
+const APIKey = "ecloudtest-api-key"
+
+// defaultExpiry is the lifetime of an invitation created without expires_in.
+const defaultExpiry = 3 * 24 * time.Hour
+
+// Server is the fake API. Its methods are safe for concurrent use, also while
+// requests are being served.
+type Server struct {
+	ts *httptest.Server
+
+	mu       sync.Mutex
+	now      func() time.Time
+	orgs     map[string]*orgState
+	tokens   map[string]*invitation // every invitation, by token
+	users    map[string]string      // lower-cased email -> user ID
+	userIDs  map[string]bool
+	failures map[string][]failure // by operationId, first in first out
+}
+
+type orgState struct {
+	org         ecloud.Organization
+	members     []ecloud.OrganizationMembership // in the order they joined
+	invitations []*invitation                   // in the order they were created
+}
+
+type invitation struct {
+	orgID string
+	inv   ecloud.OrganizationInvitation // Organization and Expired are filled when it is read
+}
+
+type failure struct {
+	status int
+	codes  []string
+}
+
+// NewServer starts a fake with no organizations. Call Close when done.
+func NewServer() *Server {
+	s := &Server{
+		now:      time.Now,
+		orgs:     map[string]*orgState{},
+		tokens:   map[string]*invitation{},
+		users:    map[string]string{},
+		userIDs:  map[string]bool{},
+		failures: map[string][]failure{},
+	}
+	s.ts = httptest.NewServer(s)
+	return s
+}
+
+// Close shuts the server down and closes its connections.
+func (s *Server) Close() { s.ts.Close() }
+
+// URL is the API root, such as "http://127.0.0.1:41234/api/v1", to pass to
+// ecloud.WithBaseURL.
+func (s *Server) URL() string { return s.ts.URL + apiRoot }
+
+// Client returns a client wired to the fake: it authenticates with APIKey
+// (unless opts give credentials), talks to URL through the test server's
+// HTTP client, and retries up to three times without waiting. opts are
+// applied after these and may replace them. It panics when the options are
+// invalid, as a test helper does on a programming error.
+func (s *Server) Client(opts ...ecloud.Option) *ecloud.Client {
+	base := []ecloud.Option{
+		ecloud.WithBaseURL(s.URL()),
+		ecloud.WithHTTPClient(s.ts.Client()),
+		ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 3}),
+	}
+	c, err := ecloud.NewClient(append(append(base, ecloud.WithAPIKey(APIKey)), opts...)...)
+	if err == nil {
+		return c
+	}
+	// opts may carry their own credentials, which cannot be combined with
+	// ours: try with theirs alone.
+	if c, err2 := ecloud.NewClient(append(base, opts...)...); err2 == nil {
+		return c
+	}
+	panic("ecloudtest: Server.Client: " + err.Error())
+}
+
+// SetClock makes the server read the time from now (nil restores
+// time.Now). Timestamps it assigns and the expired flag it computes follow
+// this clock, so a test can let invitations expire without waiting.
+func (s *Server) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
+// AddOrganization adds org, or replaces the organization with the same ID
+// (its members and invitations are kept). It panics when org.ID is empty.
+func (s *Server) AddOrganization(org ecloud.Organization) {
+	if org.ID == "" {
+		panic("ecloudtest: AddOrganization: the organization ID is empty")
+	}
+	org = clone(org)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.orgs[org.ID]; ok {
+		o.org = org
+		return
+	}
+	s.orgs[org.ID] = &orgState{org: org}
+}
+
+// AddMember adds m to an organization added before, or replaces the member
+// with the same user ID. m.OrganizationID is set to organizationID. An empty
+// UserID is derived from m.Email, the same ID an invitation accepted by that
+// email gets; an empty MemberSince is now. It panics when the organization
+// is unknown or m has neither UserID nor Email.
+func (s *Server) AddMember(organizationID string, m ecloud.OrganizationMembership) {
+	if m.UserID == "" && m.Email == "" {
+		panic("ecloudtest: AddMember: the member has neither a user ID nor an email")
+	}
+	m = clone(m)
+	m.OrganizationID = organizationID
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.mustOrg("AddMember", organizationID)
+	switch {
+	case m.UserID == "":
+		m.UserID = s.userID(m.Email)
+	case m.Email != "":
+		key := strings.ToLower(m.Email)
+		if _, known := s.users[key]; !known {
+			s.users[key] = m.UserID
+		}
+		s.userIDs[m.UserID] = true
+	default:
+		s.userIDs[m.UserID] = true
+	}
+	if m.MemberSince.IsZero() {
+		m.MemberSince = s.timeNow()
+	}
+	if i := slices.IndexFunc(o.members, func(x ecloud.OrganizationMembership) bool { return x.UserID == m.UserID }); i >= 0 {
+		o.members[i] = m
+		return
+	}
+	o.members = append(o.members, m)
+}
+
+// AddInvitation stores an invitation of an organization added before, as if
+// it had been created at inv.CreatedAt, and returns it as the API would. An
+// empty Token is generated, an empty CreatedAt is now and an empty ExpiresAt
+// is three days after CreatedAt, so a test can seed invitations that have
+// expired or were accepted (AcceptedAt). Expired and Organization are
+// computed when the invitation is read. It panics when the organization is
+// unknown, inv.Email is empty or the token is taken.
+func (s *Server) AddInvitation(organizationID string, inv ecloud.OrganizationInvitation) ecloud.OrganizationInvitation {
+	if inv.Email == "" {
+		panic("ecloudtest: AddInvitation: the email is empty")
+	}
+	inv = clone(inv)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.mustOrg("AddInvitation", organizationID)
+	if inv.Token == "" {
+		inv.Token = newToken()
+	} else if _, taken := s.tokens[inv.Token]; taken {
+		panic("ecloudtest: AddInvitation: the token is already used by another invitation")
+	}
+	if inv.CreatedAt.IsZero() {
+		inv.CreatedAt = s.timeNow()
+	}
+	if inv.ExpiresAt.IsZero() {
+		inv.ExpiresAt = inv.CreatedAt.Add(defaultExpiry)
+	}
+	in := &invitation{orgID: organizationID, inv: inv}
+	o.invitations = append(o.invitations, in)
+	s.tokens[inv.Token] = in
+	return s.render(in)
+}
+
+// Invitations returns the invitations of an organization as the API would
+// list them (nil for an unknown organization), in the order they were
+// created.
+func (s *Server) Invitations(organizationID string) []ecloud.OrganizationInvitation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orgs[organizationID]
+	if !ok {
+		return nil
+	}
+	return s.renderAll(o)
+}
+
+// Members returns the members of an organization (nil for an unknown one),
+// in the order they joined.
+func (s *Server) Members(organizationID string) []ecloud.OrganizationMembership {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orgs[organizationID]
+	if !ok {
+		return nil
+	}
+	return clone(o.members)
+}
+
+// FailNext makes the next request for operation (a spec operationId such as
+// "list-organization-invitations") fail with status, the codes in the
+// x-cloud-error-codes header and one body error per code. Calls queue up:
+// each request consumes one. The failure is answered after the
+// Authorization check and before any other check. It panics for an unknown
+// operation or a status outside 400-599.
+func (s *Server) FailNext(operation string, status int, codes ...string) {
+	if _, ok := operations[operation]; !ok {
+		panic(fmt.Sprintf("ecloudtest: FailNext: unknown operation %q", operation))
+	}
+	if status < 400 || status > 599 {
+		panic(fmt.Sprintf("ecloudtest: FailNext: status %d is not an error status", status))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[operation] = append(s.failures[operation], failure{status: status, codes: slices.Clone(codes)})
+}
+
+// takeFailure pops the next injected failure of op. Callers hold s.mu.
+func (s *Server) takeFailure(op string) (failure, bool) {
+	q := s.failures[op]
+	if len(q) == 0 {
+		return failure{}, false
+	}
+	s.failures[op] = q[1:]
+	return q[0], true
+}
+
+func (s *Server) mustOrg(caller, id string) *orgState {
+	o, ok := s.orgs[id]
+	if !ok {
+		panic(fmt.Sprintf("ecloudtest: %s: unknown organization %q: call AddOrganization first", caller, id))
+	}
+	return o
+}
+
+// timeNow is the server's clock, in UTC with millisecond precision like the
+// API's timestamps. Callers hold s.mu.
+func (s *Server) timeNow() time.Time {
+	return s.now().UTC().Truncate(time.Millisecond)
+}
+
+// userID returns the user ID of email, assigning a stable one (derived from
+// the address) the first time. Callers hold s.mu.
+func (s *Server) userID(email string) string {
+	key := strings.ToLower(email)
+	if id, ok := s.users[key]; ok {
+		return id
+	}
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	n := uint64(h.Sum32())
+	id := strconv.FormatUint(n, 10)
+	for s.userIDs[id] {
+		n++
+		id = strconv.FormatUint(n, 10)
+	}
+	s.users[key] = id
+	s.userIDs[id] = true
+	return id
+}
+
+// render returns a copy of an invitation as the API shows it. Callers hold
+// s.mu.
+func (s *Server) render(in *invitation) ecloud.OrganizationInvitation {
+	out := clone(in.inv)
+	out.Organization = clone(s.orgs[in.orgID].org)
+	out.Expired = !s.timeNow().Before(out.ExpiresAt)
+	return out
+}
+
+func (s *Server) renderAll(o *orgState) []ecloud.OrganizationInvitation {
+	out := make([]ecloud.OrganizationInvitation, 0, len(o.invitations))
+	for _, in := range o.invitations {
+		out = append(out, s.render(in))
+	}
+	return out
+}
+
+// newToken returns a random invitation token.
+func newToken() string { return strings.ToLower(rand.Text()) }
+
+// clone deep-copies a model through JSON, so that callers and the server
+// never share slices or pointers.
+func clone[T any](v T) T {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("ecloudtest: copying a model: " + err.Error())
+	}
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic("ecloudtest: copying a model: " + err.Error())
+	}
+	return out
+}
