@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecloud-go/ecloud"
+	"github.com/ecloud-go/ecloud/ecloudtest"
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var t0 = time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
+
+func noEnv(string) string { return "" }
+
+func newServer(t *testing.T) *ecloudtest.Server {
+	t.Helper()
+	srv := ecloudtest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.SetClock(func() time.Time { return t0 })
+	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
+	srv.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-1", Email: "member@example.com"})
+	return srv
+}
+
+func TestInvite(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	var out bytes.Buffer
+	err := invite(t.Context(), srv.Client(), "org-1", []string{"ada@example.org", "lin@example.org"}, "7d", "billing-admin", &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "invited 2 address(es) to organization org-1\n" +
+		"ada@example.org  expires 2025-07-07T12:00:00Z\n" +
+		"lin@example.org  expires 2025-07-07T12:00:00Z\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+	stored := srv.Invitations("org-1")
+	if len(stored) != 2 {
+		t.Fatalf("%d invitations stored, want 2", len(stored))
+	}
+	wantRoles := &ecloud.RoleAssignments{Organization: []ecloud.OrganizationRoleAssignment{{RoleID: "billing-admin", OrganizationID: "org-1"}}}
+	for _, inv := range stored {
+		if diff := cmp.Diff(wantRoles, inv.RoleAssignments); diff != "" {
+			t.Errorf("%s: role assignments (-want +got):\n%s", inv.Email, diff)
+		}
+		if strings.Contains(out.String(), inv.Token) {
+			t.Error("the output shows a token")
+		}
+	}
+}
+
+func TestInviteDefaults(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	var out bytes.Buffer
+	// No organization given: the caller's only one. No expiry: three days.
+	// No role: no role assignments.
+	if err := invite(t.Context(), srv.Client(), "", []string{"ada@example.org"}, "", "", &out); err != nil {
+		t.Fatal(err)
+	}
+	if want := "invited 1 address(es) to organization org-1\nada@example.org  expires 2025-07-03T12:00:00Z\n"; out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+	if inv := srv.Invitations("org-1")[0]; inv.RoleAssignments != nil {
+		t.Errorf("role assignments = %+v, want none", inv.RoleAssignments)
+	}
+}
+
+func TestInviteRefused(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	var out bytes.Buffer
+	err := invite(t.Context(), srv.Client(), "org-1", []string{"member@example.com"}, "", "", &out)
+	if !ecloud.HasCode(err, ecloud.CodeOrganizationUserOrganizationAlreadyBelongs) {
+		t.Fatalf("error = %v, want %s", err, ecloud.CodeOrganizationUserOrganizationAlreadyBelongs)
+	}
+	if out.Len() != 0 {
+		t.Errorf("output %q after a refusal", out.String())
+	}
+}
+
+func TestRunDemo(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	before := time.Now()
+	if code := run(t.Context(), []string{"-expires-in", "36h", "-role", "organization-admin", "new@example.org"}, &stdout, &stderr, noEnv); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "using the built-in demo API") {
+		t.Errorf("stderr does not say the demo API is used: %q", stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 2 || lines[0] != "invited 1 address(es) to organization demo-org" {
+		t.Fatalf("output:\n%s", stdout.String())
+	}
+	f := strings.Fields(lines[1])
+	if len(f) != 3 || f[0] != "new@example.org" || f[1] != "expires" {
+		t.Fatalf("line %q", lines[1])
+	}
+	expires, err := time.Parse(time.RFC3339, f[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo, hi := before.Add(36*time.Hour-time.Second), time.Now().Add(36*time.Hour+time.Second); expires.Before(lo) || expires.After(hi) {
+		t.Errorf("expires %v, want about 36h from now", expires)
+	}
+}
+
+func TestRunRefusalExitsWithTheAPIsCodeAndMessage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		// alan@example.com has a pending invitation in the demo organization.
+		{[]string{"alan@example.com"}, "invite: the API refused (400): organization.invitation_already_exists: Invitation already sent. Email: alan@example.com\n"},
+		{[]string{"not-an-email"}, "invite: the API refused (400): organization.invitation_invalid_email: Invitation email was not valid. Email: not-an-email\n"},
+		{[]string{"-expires-in", "3 days", "x@example.org"}, `invite: the API refused (400): root.invalid_data: expires_in must be a positive duration such as "72h" or a number of days such as "7d".` + "\n"},
+		{[]string{"-org", "nope", "x@example.org"}, "invite: the API refused (404): organization.not_found: Organization not found.\n"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), tc.args, &stdout, &stderr, noEnv)
+		_, errLine, _ := strings.Cut(stderr.String(), "\n") // after the demo notice
+		if code != 1 || errLine != tc.want || stdout.Len() != 0 {
+			t.Errorf("%q: exit %d, stdout %q, stderr after the notice %q; want exit 1 and %q", tc.args, code, stdout.String(), errLine, tc.want)
+		}
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"-expires-in"}, 2},
+		{[]string{"-bogus", "a@example.org"}, 2},
+		{[]string{"-help"}, 0},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(t.Context(), tc.args, &stdout, &stderr, noEnv); code != tc.code || !strings.Contains(stderr.String(), "usage: invite") {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and the usage", tc.args, code, stderr.String(), tc.code)
+		}
+		if strings.Contains(stderr.String(), "demo API") {
+			t.Errorf("%q: a demo API was started for a usage error", tc.args)
+		}
+	}
+}
