@@ -5,6 +5,8 @@ package ecloudtest_test
 
 import (
 	"net/http"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/ecloud-go/ecloud"
@@ -58,5 +60,35 @@ func TestOrganizationsWithActivateNonDefault(t *testing.T) {
 	list, err := client.ListOrganizations(t.Context())
 	if err != nil || len(list.Organizations) != 1 || list.Organizations[0].Name != "Acme" {
 		t.Fatalf("ListOrganizations = %+v, %v", list, err)
+	}
+}
+
+// TestREADMEShowsTheseTests keeps the README's testing section honest: the
+// flow test and the httpmock recipes it shows are the tests above, verbatim.
+func TestREADMEShowsTheseTests(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file, funcs := range map[string][]string{
+		"flow_test.go":   {"TestInviteAcceptRemove"},
+		"readme_test.go": {"TestInvitationsWithHTTPMock", "TestOrganizationsWithActivateNonDefault"},
+	} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range funcs {
+			start := strings.Index(string(src), "func "+name+"(")
+			if start < 0 {
+				t.Fatalf("%s not found in %s", name, file)
+			}
+			end := strings.Index(string(src)[start:], "\n}\n")
+			code := string(src)[start : start+end+3]
+			if !strings.Contains(string(readme), code) {
+				t.Errorf("README.md does not show %s of %s verbatim", name, file)
+			}
+		}
 	}
 }
