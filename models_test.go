@@ -215,7 +215,7 @@ func TestModelPtr(t *testing.T) {
 	if s != "name" {
 		t.Error("Ptr returned a pointer to the caller's variable, not to a copy")
 	}
-	if Ptr(1) == Ptr(1) {
+	if p1, p2 := Ptr(1), Ptr(1); p1 == p2 {
 		t.Error("two Ptr calls returned the same pointer")
 	}
 }
