@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -195,6 +196,62 @@ func TestOpInvitationsNotFoundExample(t *testing.T) {
 	}
 	if msg := "ecloud: list-organization-invitations: 404 Not Found: organization.not_found: Organization not found"; err.Error() != msg {
 		t.Errorf("Error() = %q, want %q", err.Error(), msg)
+	}
+}
+
+// TestOpInvitationsErrorCodeSources: a code counts whether it came in the
+// header or the body, and a body that is not the JSON error shape (a proxy's
+// HTML page) is kept raw.
+func TestOpInvitationsErrorCodeSources(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		reply tcReply
+		want  *APIError
+	}{
+		{
+			"header only, HTML body",
+			tcReply{Status: 403, Header: http.Header{"X-Cloud-Error-Codes": {"root.invalid_authentication"}}, Body: "<html>denied</html>"},
+			&APIError{StatusCode: 403, Method: "POST", Operation: "accept-organization-invitation", Attempts: 1,
+				Codes: []string{CodeRootInvalidAuthentication}, Body: []byte("<html>denied</html>")},
+		},
+		{
+			"body only",
+			tcReply{Status: 403, Body: `{"errors":[{"code":"root.invalid_authentication","message":"no"}]}`},
+			&APIError{StatusCode: 403, Method: "POST", Operation: "accept-organization-invitation", Attempts: 1,
+				Errors: []ErrorDetail{{Code: CodeRootInvalidAuthentication, Message: "no"}}},
+		},
+		{
+			"codes on two header lines",
+			tcReply{Status: 400, Header: http.Header{"X-Cloud-Error-Codes": {"organization.user_organization_already_belongs", " root.invalid_data , "}}},
+			&APIError{StatusCode: 400, Method: "POST", Operation: "accept-organization-invitation", Attempts: 1,
+				Codes: []string{CodeOrganizationUserOrganizationAlreadyBelongs, CodeRootInvalidData}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := tcClient(t, tc.reply)
+			err := c.AcceptOrganizationInvitation(context.Background(), "tok-1")
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("error = %v, want *APIError", err)
+			}
+			if diff := cmp.Diff(tc.want, apiErr); diff != "" {
+				t.Errorf("APIError (-want +got):\n%s", diff)
+			}
+			codes := slices.Concat(tc.want.Codes, []string{})
+			for _, d := range tc.want.Errors {
+				codes = append(codes, d.Code)
+			}
+			for _, code := range codes {
+				if !HasCode(err, code) || !apiErr.HasCode(code) {
+					t.Errorf("HasCode(%q) = false", code)
+				}
+			}
+			if HasCode(err, CodeOrganizationNotFound) {
+				t.Errorf("HasCode(%q) = true for a code not sent", CodeOrganizationNotFound)
+			}
+		})
 	}
 }
 

@@ -571,6 +571,11 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 					t.Errorf("%d: APIError{Operation %q, Method %q, StatusCode %d, Codes %q}, want {%q, %q, %d, %q}",
 						e.Status, apiErr.Operation, apiErr.Method, apiErr.StatusCode, apiErr.Codes, op.OperationID, op.Method, e.Status, e.Codes)
 				}
+				for _, code := range e.Codes { // sent only in the header, one per line
+					if !HasCode(err, code) {
+						t.Errorf("%d: HasCode(err, %q) = false for a code sent only in the header", e.Status, code)
+					}
+				}
 			}
 		})
 	}
