@@ -1,0 +1,314 @@
+package ecloud_test
+
+// Runnable documentation: each Example talks to an httpmock transport
+// registered for the exact URL the SDK must call, so it runs offline and its
+// output is checked by go test. The README's usage section shows the same
+// calls.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/ecloud-go/ecloud"
+)
+
+const tcExampleInvitations = `{"invitations":[
+	{"token":"tok-1","email":"ada@example.com","created_at":"2025-01-01T09:00:00Z","expires_at":"2025-01-04T09:00:00Z",
+	 "expired":false,"organization":{"id":"org-1","name":"Acme"}},
+	{"token":"tok-2","email":"bob@example.com","created_at":"2024-11-01T09:00:00Z","expires_at":"2024-11-04T09:00:00Z",
+	 "expired":true,"organization":{"id":"org-1","name":"Acme"}}]}`
+
+// tcExampleClient is an API-key client for Elastic Cloud whose requests go
+// to mock instead of the network. Retries are off so that a request the mock
+// does not expect fails the example at once instead of backing off.
+func tcExampleClient(mock *httpmock.MockTransport) *ecloud.Client {
+	client, err := ecloud.NewClient(
+		ecloud.WithAPIKey("my-api-key"),
+		ecloud.WithHTTPClient(&http.Client{Transport: mock}),
+		ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 0}),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return client
+}
+
+func ExampleNewClient() {
+	// In a program: ecloud.NewClient(ecloud.WithAPIKey(os.Getenv("EC_API_KEY"))).
+	client, err := ecloud.NewClient(ecloud.WithAPIKey("my-api-key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client.BaseURL())
+	// Output:
+	// https://api.elastic-cloud.com/api/v1
+}
+
+func ExampleWithBasicAuth() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://ece.example.com:12443/api/v1/organizations",
+		httpmock.NewStringResponder(200, `{"organizations":[{"id":"org-1","name":"Acme"}]}`))
+
+	// ECE: the address of the installation ("/api/v1" is added) and a user.
+	client, err := ecloud.NewClient(
+		ecloud.WithBaseURL("https://ece.example.com:12443"),
+		ecloud.WithBasicAuth("admin", "password"),
+		ecloud.WithHTTPClient(&http.Client{Transport: mock}), // only for this offline example
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	list, err := client.ListOrganizations(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client.BaseURL(), list.Organizations[0].Name)
+	// Output:
+	// https://ece.example.com:12443/api/v1 Acme
+}
+
+func ExampleClient_ListOrganizations() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations",
+		httpmock.NewStringResponder(200, `{"organizations":[{"id":"org-1","name":"Acme"}]}`))
+	client := tcExampleClient(mock)
+
+	list, err := client.ListOrganizations(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, org := range list.Organizations {
+		fmt.Println(org.ID, org.Name)
+	}
+	fmt.Printf("next page: %q\n", list.NextPage)
+	// Output:
+	// org-1 Acme
+	// next page: ""
+}
+
+func ExampleClient_GetOrganization() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1",
+		httpmock.NewStringResponder(200, `{"id":"org-1","name":"Acme","billing_contacts":["billing@example.com"]}`))
+	client := tcExampleClient(mock)
+
+	org, err := client.GetOrganization(context.Background(), "org-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(org.Name, org.BillingContacts)
+	// Output:
+	// Acme [billing@example.com]
+}
+
+func ExampleClient_UpdateOrganization() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPut, "https://api.elastic-cloud.com/api/v1/organizations/org-1",
+		func(req *http.Request) (*http.Response, error) {
+			body, _ := io.ReadAll(req.Body) // show what the SDK sent
+			fmt.Printf("sent %s\n", body)
+			return httpmock.NewStringResponse(200, `{"id":"org-1","name":"Acme Corp","default_disk_usage_alerts_enabled":false}`), nil
+		})
+	client := tcExampleClient(mock)
+
+	// Only the fields you set are sent; false, "" and empty lists are sent too.
+	org, err := client.UpdateOrganization(context.Background(), "org-1", ecloud.UpdateOrganizationRequest{
+		Name:                          ecloud.Ptr("Acme Corp"),
+		DefaultDiskUsageAlertsEnabled: ecloud.Ptr(false),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(org.Name)
+	// Output:
+	// sent {"name":"Acme Corp","default_disk_usage_alerts_enabled":false}
+	// Acme Corp
+}
+
+func ExampleClient_ListOrganizationMembers() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1/members",
+		httpmock.NewStringResponder(200, `{"members":[{"organization_id":"org-1","user_id":"u-1","email":"ada@example.com","member_since":"2024-05-01T12:00:00Z"}]}`))
+	client := tcExampleClient(mock)
+
+	members, err := client.ListOrganizationMembers(context.Background(), "org-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range members {
+		fmt.Println(m.UserID, m.Email, m.MemberSince.Format(time.DateOnly))
+	}
+	// Output:
+	// u-1 ada@example.com 2024-05-01
+}
+
+func ExampleClient_DeleteOrganizationMemberships() {
+	mock := httpmock.NewMockTransport()
+	// The user IDs travel as one path segment, the comma escaped as %2C.
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/organizations/org-1/members/u-1%2Cu-2?force=true",
+		httpmock.NewStringResponder(200, `{}`))
+	client := tcExampleClient(mock)
+
+	err := client.DeleteOrganizationMemberships(context.Background(), "org-1", []string{"u-1", "u-2"},
+		&ecloud.DeleteMembershipsOptions{Force: ecloud.Ptr(true)}) // nil options send no force parameter
+	fmt.Println("removed:", err == nil)
+	// Output:
+	// removed: true
+}
+
+func ExampleClient_ListOrganizationInvitations() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1/invitations",
+		httpmock.NewStringResponder(200, tcExampleInvitations))
+	client := tcExampleClient(mock)
+
+	invitations, err := client.ListOrganizationInvitations(context.Background(), "org-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, inv := range invitations {
+		fmt.Printf("%s expires %s (expired: %t)\n", inv.Email, inv.ExpiresAt.Format(time.DateOnly), inv.Expired)
+	}
+	// Output:
+	// ada@example.com expires 2025-01-04 (expired: false)
+	// bob@example.com expires 2024-11-04 (expired: true)
+}
+
+func ExampleClient_CreateOrganizationInvitations() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/organizations/org-1/invitations",
+		func(req *http.Request) (*http.Response, error) {
+			body, _ := io.ReadAll(req.Body)
+			fmt.Printf("sent %s\n", body)
+			return httpmock.NewStringResponse(201, `{"invitations":[{"token":"tok-3","email":"cy@example.com",
+				"created_at":"2025-02-01T00:00:00Z","expires_at":"2025-02-08T00:00:00Z","expired":false,
+				"organization":{"id":"org-1","name":"Acme"}}]}`), nil
+		})
+	client := tcExampleClient(mock)
+
+	invitations, err := client.CreateOrganizationInvitations(context.Background(), "org-1", ecloud.CreateInvitationsRequest{
+		Emails:    []string{"cy@example.com"},
+		ExpiresIn: "7d",
+		RoleAssignments: &ecloud.RoleAssignments{
+			Organization: []ecloud.OrganizationRoleAssignment{{RoleID: "billing-admin", OrganizationID: "org-1"}},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, inv := range invitations {
+		fmt.Println(inv.Email, "invited until", inv.ExpiresAt.Format(time.DateOnly))
+	}
+	// Output:
+	// sent {"emails":["cy@example.com"],"expires_in":"7d","role_assignments":{"organization":[{"role_id":"billing-admin","organization_id":"org-1"}]}}
+	// cy@example.com invited until 2025-02-08
+}
+
+func ExampleClient_GetOrganizationInvitation() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/invitations/tok-1",
+		httpmock.NewStringResponder(200, `{"token":"tok-1","email":"ada@example.com","created_at":"2025-01-01T09:00:00Z",
+			"expires_at":"2025-01-04T09:00:00Z","expired":false,"organization":{"id":"org-1","name":"Acme"}}`))
+	client := tcExampleClient(mock)
+
+	inv, err := client.GetOrganizationInvitation(context.Background(), "tok-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(inv.Email, "to join", inv.Organization.Name, "accepted:", inv.AcceptedAt != nil)
+	// Output:
+	// ada@example.com to join Acme accepted: false
+}
+
+func ExampleClient_AcceptOrganizationInvitation() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/organizations/invitations/tok-1/_accept",
+		httpmock.NewStringResponder(200, `{}`))
+	client := tcExampleClient(mock)
+
+	if err := client.AcceptOrganizationInvitation(context.Background(), "tok-1"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("accepted")
+	// Output:
+	// accepted
+}
+
+func ExampleClient_DeleteOrganizationInvitations() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/organizations/org-1/invitations/tok-1%2Ctok-2",
+		httpmock.NewStringResponder(200, `{}`))
+	client := tcExampleClient(mock)
+
+	if err := client.DeleteOrganizationInvitations(context.Background(), "org-1", []string{"tok-1", "tok-2"}); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("revoked", mock.GetTotalCallCount(), "request")
+	// Output:
+	// revoked 1 request
+}
+
+func ExampleAPIError() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/no-such-org/invitations",
+		httpmock.NewStringResponder(404, `{"errors":[{"code":"organization.not_found","message":"Organization not found"}]}`).
+			HeaderSet(http.Header{"X-Cloud-Error-Codes": {"organization.not_found"}}))
+	client := tcExampleClient(mock)
+
+	_, err := client.ListOrganizationInvitations(context.Background(), "no-such-org")
+	fmt.Println(err)
+
+	// Branch on the status class, on a code, or read every detail.
+	fmt.Println("not found:", errors.Is(err, ecloud.ErrNotFound))
+	fmt.Println("organization.not_found:", ecloud.HasCode(err, ecloud.CodeOrganizationNotFound))
+	var apiErr *ecloud.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Operation, apiErr.Codes, apiErr.Errors[0].Message)
+	}
+	// Output:
+	// ecloud: list-organization-invitations: 404 Not Found: organization.not_found: Organization not found
+	// not found: true
+	// organization.not_found: true
+	// 404 list-organization-invitations [organization.not_found] Organization not found
+}
+
+func ExampleHasCode() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/organizations/org-1/invitations",
+		httpmock.NewStringResponder(400, `{"errors":[{"code":"organization.invitation_already_exists","message":"Already invited"}]}`).
+			HeaderSet(http.Header{"X-Cloud-Error-Codes": {"organization.invitation_already_exists"}}))
+	client := tcExampleClient(mock)
+
+	_, err := client.CreateOrganizationInvitations(context.Background(), "org-1",
+		ecloud.CreateInvitationsRequest{Emails: []string{"ada@example.com"}})
+	switch {
+	case ecloud.HasCode(err, ecloud.CodeOrganizationInvitationAlreadyExists):
+		fmt.Println("already invited; nothing to do")
+	case errors.Is(err, ecloud.ErrBadRequest):
+		fmt.Println("rejected:", err)
+	case err != nil:
+		log.Fatal(err)
+	}
+	// Output:
+	// already invited; nothing to do
+}
+
+func ExampleErrInvalidArgument() {
+	client, err := ecloud.NewClient(ecloud.WithAPIKey("my-api-key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Refused before any request is sent: an empty list, an empty item or an
+	// item containing a comma.
+	err = client.DeleteOrganizationInvitations(context.Background(), "org-1", nil)
+	fmt.Println(errors.Is(err, ecloud.ErrInvalidArgument))
+	// Output:
+	// true
+}
