@@ -17,6 +17,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"net/url"
 	"os"
@@ -644,5 +647,50 @@ func TestSpecErrorCodeConstants(t *testing.T) {
 	}
 	if len(byValue) != len(tcCodeConstants) {
 		t.Errorf("two constants share a value")
+	}
+}
+
+// TestSpecMethodDocsNameTheOperation: each method lives in the file of its
+// area (organizations.go or invitations.go) and its doc comment names the
+// spec's operationId, method and path, as in
+// "Operation list-organization-invitations: GET /organizations/{organization_id}/invitations."
+func TestSpecMethodDocsNameTheOperation(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	docs := map[string]string{} // method name → file and doc
+	for _, file := range []string{"organizations.go", "invitations.go"} {
+		f, err := parser.ParseFile(fset, file, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || !fn.Name.IsExported() {
+				continue
+			}
+			docs[fn.Name.Name] = file + "\n" + fn.Doc.Text()
+		}
+	}
+	inFile := map[string]string{}
+	for _, id := range tcOrganizationOps {
+		inFile[id] = "organizations.go"
+	}
+	for _, id := range tcInvitationOps {
+		inFile[id] = "invitations.go"
+	}
+	for _, op := range tcLoadFacts(t).Operations {
+		name := tcMethodName(op.OperationID)
+		doc, ok := docs[name]
+		if !ok {
+			t.Errorf("%s is not declared in organizations.go or invitations.go", name)
+			continue
+		}
+		file, text, _ := strings.Cut(doc, "\n")
+		if file != inFile[op.OperationID] {
+			t.Errorf("%s is in %s, want %s", name, file, inFile[op.OperationID])
+		}
+		if want := fmt.Sprintf("Operation %s: %s %s", op.OperationID, op.Method, op.Path); !strings.Contains(text, want) {
+			t.Errorf("the doc comment of %s does not say %q:\n%s", name, want, text)
+		}
 	}
 }
