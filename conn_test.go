@@ -119,8 +119,10 @@ func TestConnConcurrentCallersShareThePool(t *testing.T) {
 		{name: "SDK_transport", min: 2, max: 64},
 		{name: "caller_client_MaxIdleConnsPerHost_64", opts: []Option{WithHTTPClient(&http.Client{Transport: sized})}, min: 2, max: 64},
 		// With 2 idle connections kept per host, 32 callers open far more
-		// than 64; the bound is loose so that scheduling cannot flake it.
-		{name: "caller_client_net_http_defaults", opts: []Option{WithHTTPClient(&http.Client{Transport: defaults})}, min: 4 * 64, max: calls},
+		// than 64 (700 to 1,100 seen here); the test only asks for more than
+		// the sized pools' bound, so that scheduling on a loaded machine
+		// cannot flake it.
+		{name: "caller_client_net_http_defaults", opts: []Option{WithHTTPClient(&http.Client{Transport: defaults})}, min: 65, max: calls},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
