@@ -40,36 +40,19 @@ func main() {
 // demo.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	org := fs.String("org", "", "organization ID (default: your only organization)")
 	expiresIn := fs.String("expires-in", "", `how long the invitations are valid, such as "7d" or "72h" (default: the API's, three days)`)
 	role := fs.String("role", "", `organization role given on acceptance, such as "organization-admin" or "billing-admin" (default: none)`)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [-org ID] [-expires-in DURATION] [-role ROLE] EMAIL...\n", program)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	needEmails := func(positional []string) error {
+		if len(positional) == 0 {
+			return errors.New("give at least one email address")
 		}
-		return 2
+		return nil
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "%s: give at least one email address\n", program)
-		fs.Usage()
-		return 2
-	}
-	client, release, err := demo.Connect(getenv, stderr, program)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", program, err)
-		return 1
-	}
-	defer release()
-	if err := invite(ctx, client, *org, fs.Args(), *expiresIn, *role, stdout); err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", program, demo.Describe(err))
-		return 1
-	}
-	return 0
+	return demo.Run(ctx, fs, "[-org ID] [-expires-in DURATION] [-role ROLE] EMAIL...", args, stderr, getenv, needEmails,
+		func(ctx context.Context, client *ecloud.Client) error {
+			return invite(ctx, client, *org, fs.Args(), *expiresIn, *role, stdout)
+		})
 }
 
 // invite invites emails to orgID (or to the caller's only organization) in

@@ -14,7 +14,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,34 +39,12 @@ func main() {
 // usage). getenv decides between the real API (EC_API_KEY set) and the demo.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	org := fs.String("org", "", "organization ID (default: your only organization)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [-org ID] [-json]\n", program)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
-	}
-	client, release, err := demo.Connect(getenv, stderr, program)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", program, err)
-		return 1
-	}
-	defer release()
-	if err := listInvitations(ctx, client, *org, *asJSON, stdout); err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", program, demo.Describe(err))
-		return 1
-	}
-	return 0
+	return demo.Run(ctx, fs, "[-org ID] [-json]", args, stderr, getenv, demo.NoArgs,
+		func(ctx context.Context, client *ecloud.Client) error {
+			return listInvitations(ctx, client, *org, *asJSON, stdout)
+		})
 }
 
 // row is one invitation as printed; the token is left out on purpose.

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,34 +34,12 @@ func main() {
 // usage). getenv decides between the real API (EC_API_KEY set) and the demo.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	org := fs.String("org", "", "organization ID (default: your only organization)")
 	dryRun := fs.Bool("dry-run", false, "print the expired invitations without deleting them")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [-org ID] [-dry-run]\n", program)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
-	}
-	client, release, err := demo.Connect(getenv, stderr, program)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", program, err)
-		return 1
-	}
-	defer release()
-	if err := prune(ctx, client, *org, *dryRun, stdout); err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", program, demo.Describe(err))
-		return 1
-	}
-	return 0
+	return demo.Run(ctx, fs, "[-org ID] [-dry-run]", args, stderr, getenv, demo.NoArgs,
+		func(ctx context.Context, client *ecloud.Client) error {
+			return prune(ctx, client, *org, *dryRun, stdout)
+		})
 }
 
 // prune lists the invitations of orgID (or of the caller's only

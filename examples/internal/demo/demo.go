@@ -1,11 +1,12 @@
-// Package demo is what the example programs share: choosing between the real
-// API and a built-in demo API, finding the organization to work on, and
-// describing errors.
+// Package demo is what the example programs share: the frame of a run (flags,
+// exit codes), choosing between the real API and a built-in demo API,
+// finding the organization to work on, and describing errors.
 package demo
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -14,6 +15,51 @@ import (
 	"github.com/ecloud-go/ecloud"
 	"github.com/ecloud-go/ecloud/ecloudtest"
 )
+
+// Run is the frame of every example program; it returns the exit code: 0
+// done (or -h), 1 failed or refused by the API, 2 bad usage. It parses args
+// with fs (whose flags the program defined; usage prints "usage: <name>
+// <usage>" and the flags), lets checkArgs refuse the positional arguments,
+// connects with Connect, and runs work, printing an error as Describe does.
+func Run(ctx context.Context, fs *flag.FlagSet, usage string, args []string, stderr io.Writer, getenv func(string) string,
+	checkArgs func(positional []string) error, work func(context.Context, *ecloud.Client) error) int {
+	program := fs.Name()
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s %s\n", program, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := checkArgs(fs.Args()); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		fs.Usage()
+		return 2
+	}
+	client, release, err := Connect(getenv, stderr, program)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		return 1
+	}
+	defer release()
+	if err := work(ctx, client); err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", program, Describe(err))
+		return 1
+	}
+	return 0
+}
+
+// NoArgs is the checkArgs of programs that take only flags.
+func NoArgs(positional []string) error {
+	if len(positional) > 0 {
+		return fmt.Errorf("unexpected argument %q", positional[0])
+	}
+	return nil
+}
 
 // OrgID is the ID of the demo organization.
 const OrgID = "demo-org"
