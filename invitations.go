@@ -10,7 +10,7 @@ import (
 //
 // Operation list-organization-invitations: GET /organizations/{organization_id}/invitations.
 func (c *Client) ListOrganizationInvitations(ctx context.Context, organizationID string) ([]OrganizationInvitation, error) {
-	const op = "list-organization-invitations"
+	const op = OpListOrganizationInvitations
 	org, err := segment(op, "organization ID", organizationID)
 	if err != nil {
 		return nil, err
@@ -28,7 +28,7 @@ func (c *Client) ListOrganizationInvitations(ctx context.Context, organizationID
 //
 // Operation create-organization-invitations: POST /organizations/{organization_id}/invitations.
 func (c *Client) CreateOrganizationInvitations(ctx context.Context, organizationID string, req CreateInvitationsRequest) ([]OrganizationInvitation, error) {
-	const op = "create-organization-invitations"
+	const op = OpCreateOrganizationInvitations
 	org, err := segment(op, "organization ID", organizationID)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (c *Client) CreateOrganizationInvitations(ctx context.Context, organization
 //
 // Operation get-organization-invitation: GET /organizations/invitations/{invitation_token}.
 func (c *Client) GetOrganizationInvitation(ctx context.Context, token string) (*OrganizationInvitation, error) {
-	const op = "get-organization-invitation"
+	const op = OpGetOrganizationInvitation
 	tok, err := segment(op, "invitation token", token)
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func (c *Client) GetOrganizationInvitation(ctx context.Context, token string) (*
 //
 // Operation accept-organization-invitation: POST /organizations/invitations/{invitation_token}/_accept.
 func (c *Client) AcceptOrganizationInvitation(ctx context.Context, token string) error {
-	const op = "accept-organization-invitation"
+	const op = OpAcceptOrganizationInvitation
 	tok, err := segment(op, "invitation token", token)
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func (c *Client) AcceptOrganizationInvitation(ctx context.Context, token string)
 //
 // Operation delete-organization-invitations: DELETE /organizations/{organization_id}/invitations/{invitation_tokens}.
 func (c *Client) DeleteOrganizationInvitations(ctx context.Context, organizationID string, tokens []string) error {
-	const op = "delete-organization-invitations"
+	const op = OpDeleteOrganizationInvitations
 	org, err := segment(op, "organization ID", organizationID)
 	if err != nil {
 		return err

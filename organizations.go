@@ -12,7 +12,7 @@ import (
 // Operation list-organizations: GET /organizations.
 func (c *Client) ListOrganizations(ctx context.Context) (*OrganizationList, error) {
 	var out OrganizationList
-	err := c.do(ctx, call{op: "list-organizations", method: http.MethodGet, path: "/organizations", out: &out})
+	err := c.do(ctx, call{op: OpListOrganizations, method: http.MethodGet, path: "/organizations", out: &out})
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func (c *Client) ListOrganizations(ctx context.Context) (*OrganizationList, erro
 //
 // Operation get-organization: GET /organizations/{organization_id}.
 func (c *Client) GetOrganization(ctx context.Context, organizationID string) (*Organization, error) {
-	const op = "get-organization"
+	const op = OpGetOrganization
 	org, err := segment(op, "organization ID", organizationID)
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ func (c *Client) GetOrganization(ctx context.Context, organizationID string) (*O
 //
 // Operation update-organization: PUT /organizations/{organization_id}.
 func (c *Client) UpdateOrganization(ctx context.Context, organizationID string, req UpdateOrganizationRequest) (*Organization, error) {
-	const op = "update-organization"
+	const op = OpUpdateOrganization
 	org, err := segment(op, "organization ID", organizationID)
 	if err != nil {
 		return nil, err
@@ -56,7 +56,7 @@ func (c *Client) UpdateOrganization(ctx context.Context, organizationID string, 
 //
 // Operation list-organization-members: GET /organizations/{organization_id}/members.
 func (c *Client) ListOrganizationMembers(ctx context.Context, organizationID string) ([]OrganizationMembership, error) {
-	const op = "list-organization-members"
+	const op = OpListOrganizationMembers
 	org, err := segment(op, "organization ID", organizationID)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func (c *Client) ListOrganizationMembers(ctx context.Context, organizationID str
 //
 // Operation delete-organization-memberships: DELETE /organizations/{organization_id}/members/{user_ids}.
 func (c *Client) DeleteOrganizationMemberships(ctx context.Context, organizationID string, userIDs []string, opts *DeleteMembershipsOptions) error {
-	const op = "delete-organization-memberships"
+	const op = OpDeleteOrganizationMemberships
 	org, err := segment(op, "organization ID", organizationID)
 	if err != nil {
 		return err

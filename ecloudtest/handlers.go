@@ -36,16 +36,16 @@ type opSpec struct {
 
 // operations are the ten Organizations operations, by spec operationId.
 var operations = map[string]opSpec{
-	"list-organizations":              {http.MethodGet, http.StatusOK, false, (*Server).listOrganizations},
-	"get-organization":                {http.MethodGet, http.StatusOK, false, (*Server).getOrganization},
-	"update-organization":             {http.MethodPut, http.StatusOK, true, (*Server).updateOrganization},
-	"list-organization-members":       {http.MethodGet, http.StatusOK, false, (*Server).listMembers},
-	"delete-organization-memberships": {http.MethodDelete, http.StatusOK, false, (*Server).deleteMemberships},
-	"list-organization-invitations":   {http.MethodGet, http.StatusOK, false, (*Server).listInvitations},
-	"create-organization-invitations": {http.MethodPost, http.StatusCreated, true, (*Server).createInvitations},
-	"get-organization-invitation":     {http.MethodGet, http.StatusOK, false, (*Server).getInvitation},
-	"accept-organization-invitation":  {http.MethodPost, http.StatusOK, false, (*Server).acceptInvitation},
-	"delete-organization-invitations": {http.MethodDelete, http.StatusOK, false, (*Server).deleteInvitations},
+	ecloud.OpListOrganizations:             {http.MethodGet, http.StatusOK, false, (*Server).listOrganizations},
+	ecloud.OpGetOrganization:               {http.MethodGet, http.StatusOK, false, (*Server).getOrganization},
+	ecloud.OpUpdateOrganization:            {http.MethodPut, http.StatusOK, true, (*Server).updateOrganization},
+	ecloud.OpListOrganizationMembers:       {http.MethodGet, http.StatusOK, false, (*Server).listMembers},
+	ecloud.OpDeleteOrganizationMemberships: {http.MethodDelete, http.StatusOK, false, (*Server).deleteMemberships},
+	ecloud.OpListOrganizationInvitations:   {http.MethodGet, http.StatusOK, false, (*Server).listInvitations},
+	ecloud.OpCreateOrganizationInvitations: {http.MethodPost, http.StatusCreated, true, (*Server).createInvitations},
+	ecloud.OpGetOrganizationInvitation:     {http.MethodGet, http.StatusOK, false, (*Server).getInvitation},
+	ecloud.OpAcceptOrganizationInvitation:  {http.MethodPost, http.StatusOK, false, (*Server).acceptInvitation},
+	ecloud.OpDeleteOrganizationInvitations: {http.MethodDelete, http.StatusOK, false, (*Server).deleteInvitations},
 }
 
 // request is a routed, validated request.
@@ -151,28 +151,28 @@ func route(escaped string) (*request, []string) {
 	req := &request{}
 	switch {
 	case len(raw) == 1:
-		return req, []string{"list-organizations"}
+		return req, []string{ecloud.OpListOrganizations}
 	case len(raw) == 3 && raw[1] == "invitations":
 		req.token = segs[2]
-		return req, []string{"get-organization-invitation"}
+		return req, []string{ecloud.OpGetOrganizationInvitation}
 	case len(raw) == 4 && raw[1] == "invitations" && raw[3] == "_accept":
 		req.token = segs[2]
-		return req, []string{"accept-organization-invitation"}
+		return req, []string{ecloud.OpAcceptOrganizationInvitation}
 	}
 	req.org = segs[1]
 	switch {
 	case len(raw) == 2:
-		return req, []string{"get-organization", "update-organization"}
+		return req, []string{ecloud.OpGetOrganization, ecloud.OpUpdateOrganization}
 	case len(raw) == 3 && raw[2] == "members":
-		return req, []string{"list-organization-members"}
+		return req, []string{ecloud.OpListOrganizationMembers}
 	case len(raw) == 4 && raw[2] == "members":
 		req.list = strings.Split(segs[3], ",")
-		return req, []string{"delete-organization-memberships"}
+		return req, []string{ecloud.OpDeleteOrganizationMemberships}
 	case len(raw) == 3 && raw[2] == "invitations":
-		return req, []string{"list-organization-invitations", "create-organization-invitations"}
+		return req, []string{ecloud.OpListOrganizationInvitations, ecloud.OpCreateOrganizationInvitations}
 	case len(raw) == 4 && raw[2] == "invitations":
 		req.list = strings.Split(segs[3], ",")
-		return req, []string{"delete-organization-invitations"}
+		return req, []string{ecloud.OpDeleteOrganizationInvitations}
 	}
 	return nil, nil
 }
@@ -185,7 +185,7 @@ func (req *request) readQuery(rawQuery string) *apiError {
 		return invalidData("The query string cannot be parsed.")
 	}
 	for name, values := range q {
-		if name != "force" || req.op != "delete-organization-memberships" {
+		if name != "force" || req.op != ecloud.OpDeleteOrganizationMemberships {
 			return invalidData(fmt.Sprintf("Unknown query parameter %q.", name), name)
 		}
 		if len(values) != 1 || (values[0] != "true" && values[0] != "false") {

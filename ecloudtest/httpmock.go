@@ -20,16 +20,16 @@ import (
 // routes are an httpmock URL regexp per operation. They match the end of the
 // URL, so they work under any base URL, and query strings are ignored.
 var routes = map[string]string{
-	"list-organizations":              `/organizations$`,
-	"get-organization":                `/organizations/[^/]+$`,
-	"update-organization":             `/organizations/[^/]+$`,
-	"list-organization-members":       `/organizations/[^/]+/members$`,
-	"delete-organization-memberships": `/organizations/[^/]+/members/[^/]+$`,
-	"list-organization-invitations":   `/organizations/[^/]+/invitations$`,
-	"create-organization-invitations": `/organizations/[^/]+/invitations$`,
-	"get-organization-invitation":     `/organizations/invitations/[^/]+$`,
-	"accept-organization-invitation":  `/organizations/invitations/[^/]+/_accept$`,
-	"delete-organization-invitations": `/organizations/[^/]+/invitations/[^/]+$`,
+	ecloud.OpListOrganizations:             `/organizations$`,
+	ecloud.OpGetOrganization:               `/organizations/[^/]+$`,
+	ecloud.OpUpdateOrganization:            `/organizations/[^/]+$`,
+	ecloud.OpListOrganizationMembers:       `/organizations/[^/]+/members$`,
+	ecloud.OpDeleteOrganizationMemberships: `/organizations/[^/]+/members/[^/]+$`,
+	ecloud.OpListOrganizationInvitations:   `/organizations/[^/]+/invitations$`,
+	ecloud.OpCreateOrganizationInvitations: `/organizations/[^/]+/invitations$`,
+	ecloud.OpGetOrganizationInvitation:     `/organizations/invitations/[^/]+$`,
+	ecloud.OpAcceptOrganizationInvitation:  `/organizations/invitations/[^/]+/_accept$`,
+	ecloud.OpDeleteOrganizationInvitations: `/organizations/[^/]+/invitations/[^/]+$`,
 }
 
 // Route returns the HTTP method of an operation (a spec operationId) and an
