@@ -312,3 +312,39 @@ func ExampleErrInvalidArgument() {
 	// Output:
 	// true
 }
+
+// fakeInvitations is a hand-written fake: it embeds the interface it
+// implements and defines only the method the code under test calls, so a
+// method added to ecloud.InvitationsAPI later does not break its build.
+type fakeInvitations struct {
+	ecloud.InvitationsAPI // left nil: only the methods below may be called
+
+	deleted []string
+}
+
+func (f *fakeInvitations) DeleteOrganizationInvitations(ctx context.Context, org string, tokens []string) error {
+	f.deleted = append(f.deleted, tokens...)
+	return nil
+}
+
+// revoke depends on the narrowest interface it needs.
+func revoke(ctx context.Context, api ecloud.InvitationsAPI, org string, tokens ...string) error {
+	return api.DeleteOrganizationInvitations(ctx, org, tokens)
+}
+
+func Example_fakeEmbedsTheInterface() {
+	fake := &fakeInvitations{}
+	if err := revoke(context.Background(), fake, "org-1", "tok-1", "tok-2"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("deleted", fake.deleted)
+
+	// The real client satisfies the same interface.
+	client, err := ecloud.NewClient(ecloud.WithAPIKey("my-api-key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var _ ecloud.InvitationsAPI = client
+	// Output:
+	// deleted [tok-1 tok-2]
+}

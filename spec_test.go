@@ -364,19 +364,19 @@ func tcMethodName(opID string) string {
 
 func TestSpecEveryOperationHasAMethod(t *testing.T) {
 	t.Parallel()
-	iface := reflect.TypeFor[OrganizationsAPI]()
+	iface := reflect.TypeFor[API]()
 	client := reflect.TypeFor[*Client]()
 	for _, op := range tcLoadFacts(t).Operations {
 		name := tcMethodName(op.OperationID)
 		if _, ok := iface.MethodByName(name); !ok {
-			t.Errorf("operation %s has no method %s on OrganizationsAPI", op.OperationID, name)
+			t.Errorf("operation %s has no method %s on API", op.OperationID, name)
 		}
 		if _, ok := client.MethodByName(name); !ok {
 			t.Errorf("operation %s has no method %s on *Client", op.OperationID, name)
 		}
 	}
 	if iface.NumMethod() != len(tcLoadFacts(t).Operations) {
-		t.Errorf("OrganizationsAPI has %d methods, the spec %d operations", iface.NumMethod(), len(tcLoadFacts(t).Operations))
+		t.Errorf("API has %d methods, the spec %d operations", iface.NumMethod(), len(tcLoadFacts(t).Operations))
 	}
 }
 
@@ -518,7 +518,7 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 	for _, op := range f.Operations {
 		t.Run(op.OperationID, func(t *testing.T) {
 			t.Parallel()
-			method, ok := reflect.TypeFor[OrganizationsAPI]().MethodByName(tcMethodName(op.OperationID))
+			method, ok := reflect.TypeFor[API]().MethodByName(tcMethodName(op.OperationID))
 			if !ok {
 				t.Fatalf("no method %s", tcMethodName(op.OperationID))
 			}
@@ -691,16 +691,67 @@ func TestSpecErrorCodeConstants(t *testing.T) {
 	}
 }
 
+// tcArea is an area of the API: its interface and the file of its methods.
+type tcArea struct {
+	iface reflect.Type
+	file  string
+}
+
+// tcAreas are the area interfaces API embeds, in its order.
+var tcAreas = []tcArea{
+	{reflect.TypeFor[OrganizationsAPI](), "organizations.go"},
+	{reflect.TypeFor[MembersAPI](), "organizations.go"},
+	{reflect.TypeFor[InvitationsAPI](), "invitations.go"},
+}
+
+// TestSpecAreasMakeUpAPI: every method of API is in exactly one area
+// interface, and every area's methods are in API.
+func TestSpecAreasMakeUpAPI(t *testing.T) {
+	t.Parallel()
+	api := reflect.TypeFor[API]()
+	area := map[string]string{}
+	n := 0
+	for _, a := range tcAreas {
+		for i := range a.iface.NumMethod() {
+			m := a.iface.Method(i)
+			n++
+			if other, ok := area[m.Name]; ok {
+				t.Errorf("%s is in %s and in %s", m.Name, other, a.iface.Name())
+			}
+			area[m.Name] = a.iface.Name()
+			if am, ok := api.MethodByName(m.Name); !ok || am.Type != m.Type {
+				t.Errorf("%s.%s is not in API with the same signature", a.iface.Name(), m.Name)
+			}
+		}
+	}
+	for i := range api.NumMethod() {
+		if _, ok := area[api.Method(i).Name]; !ok {
+			t.Errorf("API.%s is in no area interface", api.Method(i).Name)
+		}
+	}
+	if n != api.NumMethod() {
+		t.Errorf("the areas have %d methods, API %d", n, api.NumMethod())
+	}
+}
+
 // TestSpecMethodDocsNameTheOperation: each method lives in the file of its
-// area (organizations.go or invitations.go) and its doc comment names the
-// spec's operationId, method and path, as in
-// "Operation list-organization-invitations: GET /organizations/{organization_id}/invitations."
+// area and its doc comment names the spec's operationId, method and path, as
+// in "Operation list-organization-invitations: GET /organizations/{organization_id}/invitations."
 func TestSpecMethodDocsNameTheOperation(t *testing.T) {
 	t.Parallel()
 	fset := token.NewFileSet()
 	docs := map[string]string{} // method name → file and doc
-	for _, file := range []string{"organizations.go", "invitations.go"} {
-		f, err := parser.ParseFile(fset, file, nil, parser.ParseComments)
+	inFile := map[string]string{}
+	parsed := map[string]bool{}
+	for _, a := range tcAreas {
+		for i := range a.iface.NumMethod() {
+			inFile[a.iface.Method(i).Name] = a.file
+		}
+		if parsed[a.file] {
+			continue
+		}
+		parsed[a.file] = true
+		f, err := parser.ParseFile(fset, a.file, nil, parser.ParseComments)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -709,26 +760,19 @@ func TestSpecMethodDocsNameTheOperation(t *testing.T) {
 			if !ok || fn.Recv == nil || !fn.Name.IsExported() {
 				continue
 			}
-			docs[fn.Name.Name] = file + "\n" + fn.Doc.Text()
+			docs[fn.Name.Name] = a.file + "\n" + fn.Doc.Text()
 		}
-	}
-	inFile := map[string]string{}
-	for _, id := range tcOrganizationOps {
-		inFile[id] = "organizations.go"
-	}
-	for _, id := range tcInvitationOps {
-		inFile[id] = "invitations.go"
 	}
 	for _, op := range tcLoadFacts(t).Operations {
 		name := tcMethodName(op.OperationID)
 		doc, ok := docs[name]
 		if !ok {
-			t.Errorf("%s is not declared in organizations.go or invitations.go", name)
+			t.Errorf("%s is not declared in the file of its area (%s)", name, inFile[name])
 			continue
 		}
 		file, text, _ := strings.Cut(doc, "\n")
-		if file != inFile[op.OperationID] {
-			t.Errorf("%s is in %s, want %s", name, file, inFile[op.OperationID])
+		if file != inFile[name] {
+			t.Errorf("%s is in %s, want %s", name, file, inFile[name])
 		}
 		if want := fmt.Sprintf("Operation %s: %s %s", op.OperationID, op.Method, op.Path); !strings.Contains(text, want) {
 			t.Errorf("the doc comment of %s does not say %q:\n%s", name, want, text)
