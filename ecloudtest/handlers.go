@@ -551,6 +551,7 @@ func validateRoles(ra *ecloud.RoleAssignments, orgID string) *apiError {
 	if p := ra.Project; p != nil {
 		for kind, list := range map[string][]ecloud.ProjectRoleAssignment{
 			"elasticsearch": p.Elasticsearch, "observability": p.Observability, "security": p.Security,
+			"workplaceai": p.WorkplaceAI, "vectordb": p.VectorDB,
 		} {
 			for i, a := range list {
 				f := fmt.Sprintf("role_assignments.project.%s[%d]", kind, i)

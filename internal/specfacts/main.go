@@ -5,7 +5,7 @@
 // error statuses with their x-cloud-error-codes. Run it from the repository
 // root when the spec changes, and commit the result:
 //
-//	go run ./internal/specfacts -spec ../shared/spec/organizations-subset.json -out testdata/spec_facts.json
+//	go run ./internal/specfacts -spec ../shared/spec/organizations-current.json -out testdata/spec_facts.json
 //
 // The output is deterministic (sorted), so a diff of the fact file shows
 // exactly what changed in the contract.
@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	specPath := flag.String("spec", "../shared/spec/organizations-subset.json", "the spec (OpenAPI 3.0 or Swagger 2.0)")
+	specPath := flag.String("spec", "../shared/spec/organizations-current.json", "the spec (OpenAPI 3.0 or Swagger 2.0)")
 	out := flag.String("out", "testdata/spec_facts.json", "the fact file to write")
 	flag.Parse()
 	if err := run(*specPath, *out); err != nil {
