@@ -1,8 +1,8 @@
-// Command specfacts extracts, from the spec of the Organizations API (OpenAPI
-// 3.0, or Swagger 2.0), the facts the spec drift test (spec_test.go) checks the SDK against:
+// Command specfacts extracts, from the OpenAPI 3.0 spec of the Organizations
+// API, the facts the spec drift test (spec_test.go) checks the SDK against:
 // each schema's properties (JSON name, type, required flag) and each
-// operation's id, method, path, parameters, success response and documented
-// error statuses with their x-cloud-error-codes. Run it from the repository
+// operation's id, method, path, parameters, request body, success response
+// and documented error statuses with their x-cloud-error-codes. Run it from the repository
 // root when the spec changes, and commit the result:
 //
 //	go run ./internal/specfacts -spec ../shared/spec/organizations-current.json -out testdata/spec_facts.json
@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	specPath := flag.String("spec", "../shared/spec/organizations-current.json", "the spec (OpenAPI 3.0 or Swagger 2.0)")
+	specPath := flag.String("spec", "../shared/spec/organizations-current.json", "the OpenAPI 3.0 spec")
 	out := flag.String("out", "testdata/spec_facts.json", "the fact file to write")
 	flag.Parse()
 	if err := run(*specPath, *out); err != nil {

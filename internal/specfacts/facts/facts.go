@@ -1,6 +1,5 @@
-// Package facts extracts, from the spec of the Organizations API (OpenAPI
-// 3.0, or the Swagger 2.0 of the previous contract), the facts the spec drift
-// test (spec_test.go at the repository root) checks the SDK against. The
+// Package facts extracts, from the OpenAPI 3.0 spec of the Organizations
+// API, the facts the spec drift test (spec_test.go at the repository root) checks the SDK against. The
 // command in the parent directory writes them to testdata/spec_facts.json;
 // the drift test reads that file with these types.
 package facts
@@ -55,7 +54,7 @@ type Parameter struct {
 // Response is one documented response.
 type Response struct {
 	Status      int    `json:"status"`
-	ContentType string `json:"content_type,omitempty"` // media type of the body (OpenAPI only)
+	ContentType string `json:"content_type,omitempty"` // media type of the body
 	Schema      string `json:"schema,omitempty"`       // the body's schema, when it is a $ref
 	Type        string `json:"type,omitempty"`         // the body's type, when it is not a $ref (such as XML text)
 	// Codes are the x-cloud-error-codes header's enum, in spec order.
@@ -71,7 +70,7 @@ type Operation struct {
 	QueryParams     []Parameter `json:"query_params,omitempty"`
 	Body            string      `json:"body,omitempty"` // schema of the request body
 	BodyRequired    bool        `json:"body_required,omitempty"`
-	BodyContentType string      `json:"body_content_type,omitempty"` // OpenAPI only
+	BodyContentType string      `json:"body_content_type,omitempty"`
 	Success         []Response  `json:"success"`
 	Errors          []Response  `json:"errors"`
 	// NotInCurrentSpec marks an operation kept from an older spec
@@ -79,7 +78,7 @@ type Operation struct {
 	NotInCurrentSpec bool `json:"not_in_current_spec,omitempty"`
 }
 
-// schema is the subset of a JSON schema read here, common to both formats.
+// schema is the subset of a JSON schema read here.
 type schema struct {
 	Type       string            `json:"type"`
 	Format     string            `json:"format"`
@@ -92,30 +91,21 @@ type schema struct {
 	AnyOf      []schema          `json:"anyOf"`
 }
 
-// Extract reads an OpenAPI 3.0 or Swagger 2.0 spec and returns its facts;
+// Extract reads an OpenAPI 3.0 spec and returns its facts;
 // source names the spec file in the result. Constructs the drift test cannot
 // check (allOf, inline request bodies, unknown parameter locations, dangling
 // references) are errors rather than silently dropped facts.
 func Extract(raw []byte, source string) (*Facts, error) {
 	var version struct {
 		OpenAPI string `json:"openapi"`
-		Swagger string `json:"swagger"`
 	}
 	if err := json.Unmarshal(raw, &version); err != nil {
 		return nil, fmt.Errorf("parsing the spec: %w", err)
 	}
-	var (
-		f   *Facts
-		err error
-	)
-	switch {
-	case strings.HasPrefix(version.OpenAPI, "3.0."):
-		f, err = extractOpenAPI(raw)
-	case version.Swagger == "2.0":
-		f, err = extractSwagger(raw)
-	default:
-		return nil, fmt.Errorf("neither OpenAPI 3.0 nor Swagger 2.0 (openapi %q, swagger %q)", version.OpenAPI, version.Swagger)
+	if !strings.HasPrefix(version.OpenAPI, "3.0.") {
+		return nil, fmt.Errorf("not an OpenAPI 3.0 document (openapi %q)", version.OpenAPI)
 	}
+	f, err := extractOpenAPI(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +156,7 @@ type (
 	}
 )
 
-const oaRefPrefix = "#/components/schemas/"
+const refPrefix = "#/components/schemas/"
 
 func extractOpenAPI(raw []byte) (*Facts, error) {
 	var oa openAPI
@@ -181,7 +171,7 @@ func extractOpenAPI(raw []byte) (*Facts, error) {
 		return nil, fmt.Errorf("servers[0]: %w", err)
 	}
 	facts := &Facts{BasePath: server.Path}
-	if facts.Schemas, err = schemas(oa.Components.Schemas, oaRefPrefix); err != nil {
+	if facts.Schemas, err = schemas(oa.Components.Schemas); err != nil {
 		return nil, err
 	}
 	for path, item := range oa.Paths {
@@ -217,7 +207,7 @@ func extractOpenAPI(raw []byte) (*Facts, error) {
 				if media.Schema == nil || media.Schema.Ref == "" {
 					return nil, fmt.Errorf("%s: the request body is not a $ref to a schema", where)
 				}
-				if op.Body, err = refName(media.Schema.Ref, oaRefPrefix); err != nil {
+				if op.Body, err = refName(media.Schema.Ref); err != nil {
 					return nil, fmt.Errorf("%s: request body: %w", where, err)
 				}
 				op.BodyRequired, op.BodyContentType = rb.Required, ct
@@ -233,7 +223,7 @@ func extractOpenAPI(raw []byte) (*Facts, error) {
 						return nil, fmt.Errorf("%s: response %s: %w", where, status, err)
 					}
 					resp.ContentType = ct
-					if err := resp.setBody(media.Schema, oaRefPrefix); err != nil {
+					if err := resp.setBody(media.Schema); err != nil {
 						return nil, fmt.Errorf("%s: response %s: %w", where, status, err)
 					}
 				}
@@ -246,95 +236,8 @@ func extractOpenAPI(raw []byte) (*Facts, error) {
 	return facts, nil
 }
 
-// The subset of Swagger 2.0 read here.
-type (
-	swagger struct {
-		BasePath    string                                `json:"basePath"`
-		Paths       map[string]map[string]json.RawMessage `json:"paths"`
-		Definitions map[string]schema                     `json:"definitions"`
-	}
-	swParameter struct {
-		Name     string  `json:"name"`
-		In       string  `json:"in"`
-		Type     string  `json:"type"`
-		Required bool    `json:"required"`
-		Schema   *schema `json:"schema"`
-	}
-	swOperation struct {
-		OperationID string        `json:"operationId"`
-		Parameters  []swParameter `json:"parameters"`
-		Responses   map[string]struct {
-			Schema  *schema `json:"schema"`
-			Headers map[string]struct {
-				Enum []string `json:"enum"`
-			} `json:"headers"`
-		} `json:"responses"`
-	}
-)
-
-const swRefPrefix = "#/definitions/"
-
-func extractSwagger(raw []byte) (*Facts, error) {
-	var sw swagger
-	if err := json.Unmarshal(raw, &sw); err != nil {
-		return nil, fmt.Errorf("parsing the spec: %w", err)
-	}
-	facts := &Facts{BasePath: sw.BasePath}
-	var err error
-	if facts.Schemas, err = schemas(sw.Definitions, swRefPrefix); err != nil {
-		return nil, err
-	}
-	for path, item := range sw.Paths {
-		var shared []swParameter // path-level parameters apply to every operation
-		if p, ok := item["parameters"]; ok {
-			if err := json.Unmarshal(p, &shared); err != nil {
-				return nil, fmt.Errorf("%s parameters: %w", path, err)
-			}
-		}
-		for method, rawOp := range item {
-			if method == "parameters" || strings.HasPrefix(method, "x-") {
-				continue
-			}
-			var sop swOperation
-			if err := json.Unmarshal(rawOp, &sop); err != nil {
-				return nil, fmt.Errorf("%s %s: %w", method, path, err)
-			}
-			op := &Operation{OperationID: sop.OperationID, Method: strings.ToUpper(method), Path: path}
-			where := op.Method + " " + path
-			for _, p := range append(append([]swParameter{}, shared...), sop.Parameters...) {
-				if p.In == "body" {
-					if p.Schema == nil || p.Schema.Ref == "" {
-						return nil, fmt.Errorf("%s: the body parameter is not a $ref to a schema", where)
-					}
-					if op.Body, err = refName(p.Schema.Ref, swRefPrefix); err != nil {
-						return nil, fmt.Errorf("%s: body: %w", where, err)
-					}
-					op.BodyRequired = p.Required
-					continue
-				}
-				if err := op.addParameter(Parameter{Name: p.Name, In: p.In, Type: p.Type, Required: p.Required}); err != nil {
-					return nil, fmt.Errorf("%s: %w", where, err)
-				}
-			}
-			for status, r := range sop.Responses {
-				resp := Response{}
-				if resp.Status, err = strconv.Atoi(status); err != nil {
-					return nil, fmt.Errorf("%s: response %q is not a status code", where, status)
-				}
-				if err := resp.setBody(r.Schema, swRefPrefix); err != nil {
-					return nil, fmt.Errorf("%s: response %s: %w", where, status, err)
-				}
-				resp.Codes = r.Headers["x-cloud-error-codes"].Enum
-				op.addResponse(resp)
-			}
-			facts.Operations = append(facts.Operations, op)
-		}
-	}
-	return facts, nil
-}
-
 // schemas converts the spec's named schemas.
-func schemas(defs map[string]schema, prefix string) (map[string]*Schema, error) {
+func schemas(defs map[string]schema) (map[string]*Schema, error) {
 	out := map[string]*Schema{}
 	for name, def := range defs {
 		if def.Type != "object" && def.Type != "" {
@@ -352,7 +255,7 @@ func schemas(defs map[string]schema, prefix string) (map[string]*Schema, error) 
 		}
 		s := &Schema{Properties: []Property{}}
 		for pname, p := range def.Properties {
-			t, err := typeOf(p, prefix)
+			t, err := typeOf(p)
 			if err != nil {
 				return nil, fmt.Errorf("%s.%s: %w", name, pname, err)
 			}
@@ -363,18 +266,18 @@ func schemas(defs map[string]schema, prefix string) (map[string]*Schema, error) 
 	return out, nil
 }
 
-func typeOf(s schema, prefix string) (Type, error) {
+func typeOf(s schema) (Type, error) {
 	switch {
 	case len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0:
 		return Type{}, fmt.Errorf("allOf, oneOf and anyOf are not supported by this extractor")
 	case s.Ref != "":
-		name, err := refName(s.Ref, prefix)
+		name, err := refName(s.Ref)
 		return Type{Ref: name}, err
 	case s.Type == "array":
 		if s.Items == nil {
 			return Type{}, fmt.Errorf("array without items")
 		}
-		items, err := typeOf(*s.Items, prefix)
+		items, err := typeOf(*s.Items)
 		if err != nil {
 			return Type{}, err
 		}
@@ -385,10 +288,10 @@ func typeOf(s schema, prefix string) (Type, error) {
 	return Type{Type: s.Type, Format: s.Format}, nil
 }
 
-func refName(ref, prefix string) (string, error) {
-	name, ok := strings.CutPrefix(ref, prefix)
+func refName(ref string) (string, error) {
+	name, ok := strings.CutPrefix(ref, refPrefix)
 	if !ok || name == "" || strings.Contains(name, "/") {
-		return "", fmt.Errorf("reference %q is not of the form %s<name>", ref, prefix)
+		return "", fmt.Errorf("reference %q is not of the form %s<name>", ref, refPrefix)
 	}
 	return name, nil
 }
@@ -409,13 +312,13 @@ func onlyContent(content map[string]oaMedia) (string, oaMedia, error) {
 	panic("unreachable")
 }
 
-func (r *Response) setBody(s *schema, prefix string) error {
+func (r *Response) setBody(s *schema) error {
 	switch {
 	case s == nil:
 		return nil
 	case s.Ref != "":
 		var err error
-		r.Schema, err = refName(s.Ref, prefix)
+		r.Schema, err = refName(s.Ref)
 		return err
 	case s.Type != "" && s.Type != "object" && s.Type != "array":
 		r.Type = s.Type

@@ -120,7 +120,7 @@ func TestExtractRefuses(t *testing.T) {
 		"required but no such":    {`"required": ["ids", "when"]`, `"required": ["ids", "whom"]`, "whom"},
 		"status not a number":     {`"201": {"description": "xml"`, `"default": {"description": "xml"`, "not a status code"},
 		"no servers":              {`"servers": [{"url": "https://api.example.com/api/v1"}],`, ``, "no servers"},
-		"OpenAPI 3.1":             {`"openapi": "3.0.3"`, `"openapi": "3.1.0"`, "neither"},
+		"OpenAPI 3.1":             {`"openapi": "3.0.3"`, `"openapi": "3.1.0"`, "not an OpenAPI 3.0"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
