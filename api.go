@@ -32,6 +32,12 @@ type InvitationsAPI interface {
 	DeleteOrganizationInvitations(ctx context.Context, organizationID string, tokens []string) error
 }
 
+// RoleAssignmentsAPI is the role assignments area: what a member may do.
+type RoleAssignmentsAPI interface {
+	AddRoleAssignments(ctx context.Context, userID string, roles RoleAssignments) error
+	RemoveRoleAssignments(ctx context.Context, userID string, roles RoleAssignments, opts *RemoveRoleAssignmentsOptions) error
+}
+
 // API is every operation of the SDK: the union of the area interfaces. It
 // gains a method with each operation the SDK gains; prefer an area interface
 // where one is enough.
@@ -39,12 +45,14 @@ type API interface {
 	OrganizationsAPI
 	MembersAPI
 	InvitationsAPI
+	RoleAssignmentsAPI
 }
 
 // Compile-time checks that *Client implements every interface.
 var (
-	_ API              = (*Client)(nil)
-	_ OrganizationsAPI = (*Client)(nil)
-	_ MembersAPI       = (*Client)(nil)
-	_ InvitationsAPI   = (*Client)(nil)
+	_ API                = (*Client)(nil)
+	_ OrganizationsAPI   = (*Client)(nil)
+	_ MembersAPI         = (*Client)(nil)
+	_ InvitationsAPI     = (*Client)(nil)
+	_ RoleAssignmentsAPI = (*Client)(nil)
 )

@@ -1,6 +1,6 @@
 // Package ecloud is an unofficial Go client for the Elastic Cloud and Elastic
-// Cloud Enterprise (ECE) Organizations API: organizations, their members and
-// their invitations.
+// Cloud Enterprise (ECE) Organizations API: organizations, their members,
+// their invitations and the members' role assignments.
 //
 // # Creating a client
 //
@@ -35,8 +35,8 @@
 //
 // # Interfaces
 //
-// Each area of the API has an interface: OrganizationsAPI, MembersAPI and
-// InvitationsAPI. API embeds them all, and *Client implements every one.
+// Each area of the API has an interface: OrganizationsAPI, MembersAPI,
+// InvitationsAPI and RoleAssignmentsAPI. API embeds them all, and *Client implements every one.
 // Depend on the narrowest interface your code needs (a function that lists
 // invitations takes an InvitationsAPI), combine areas in an interface of your
 // own, or declare your own with just the methods you call: Go interfaces are

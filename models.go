@@ -142,6 +142,13 @@ type DeleteMembershipsOptions struct {
 	Force *bool `url:"force,omitempty"`
 }
 
+// RemoveRoleAssignmentsOptions are the query parameters of
+// RemoveRoleAssignments. A nil Force sends nothing (the API default, false);
+// the API says force is effective only for platform administrators.
+type RemoveRoleAssignmentsOptions struct {
+	Force *bool `url:"force,omitempty"`
+}
+
 // Ptr returns a pointer to v, for optional fields: Ptr(true), Ptr("name").
 func Ptr[T any](v T) *T { return &v }
 
