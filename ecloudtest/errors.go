@@ -64,6 +64,14 @@ type apiError struct {
 	details []ecloud.ErrorDetail
 }
 
+// add appends an error with code; an empty msg is the spec's message.
+func (e *apiError) add(code, msg string, fields ...string) {
+	if msg == "" {
+		msg = message(code, e.status)
+	}
+	e.details = append(e.details, detail(code, msg, fields...))
+}
+
 func detail(code, msg string, fields ...string) ecloud.ErrorDetail {
 	return ecloud.ErrorDetail{Code: code, Message: msg, Fields: fields}
 }
