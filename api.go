@@ -2,14 +2,29 @@ package ecloud
 
 import "context"
 
-// OrganizationsAPI is every Organizations operation. Depend on it rather than
-// on *Client to substitute a fake in your own tests.
+// The interfaces of the API: one per area, and API, their union. *Client
+// implements all of them. The package documentation states how to depend on
+// them ("Interfaces"): pick the narrowest, and let a hand-written fake embed
+// the interface it implements, since these interfaces gain methods when the
+// API gains operations.
+
+// OrganizationsAPI is the organizations area: the caller's organizations and
+// their settings.
 type OrganizationsAPI interface {
 	ListOrganizations(ctx context.Context) (*OrganizationList, error)
 	GetOrganization(ctx context.Context, organizationID string) (*Organization, error)
 	UpdateOrganization(ctx context.Context, organizationID string, req UpdateOrganizationRequest) (*Organization, error)
+}
+
+// MembersAPI is the members area: who belongs to an organization.
+type MembersAPI interface {
 	ListOrganizationMembers(ctx context.Context, organizationID string) ([]OrganizationMembership, error)
 	DeleteOrganizationMemberships(ctx context.Context, organizationID string, userIDs []string, opts *DeleteMembershipsOptions) error
+}
+
+// InvitationsAPI is the invitations area: inviting people to an
+// organization.
+type InvitationsAPI interface {
 	ListOrganizationInvitations(ctx context.Context, organizationID string) ([]OrganizationInvitation, error)
 	CreateOrganizationInvitations(ctx context.Context, organizationID string, req CreateInvitationsRequest) ([]OrganizationInvitation, error)
 	GetOrganizationInvitation(ctx context.Context, token string) (*OrganizationInvitation, error)
@@ -17,5 +32,27 @@ type OrganizationsAPI interface {
 	DeleteOrganizationInvitations(ctx context.Context, organizationID string, tokens []string) error
 }
 
-// compile-time check that *Client implements the whole API.
-var _ OrganizationsAPI = (*Client)(nil)
+// RoleAssignmentsAPI is the role assignments area: what a member may do.
+type RoleAssignmentsAPI interface {
+	AddRoleAssignments(ctx context.Context, userID string, roles RoleAssignments) error
+	RemoveRoleAssignments(ctx context.Context, userID string, roles RoleAssignments, opts *RemoveRoleAssignmentsOptions) error
+}
+
+// API is every operation of the SDK: the union of the area interfaces. It
+// gains a method with each operation the SDK gains; prefer an area interface
+// where one is enough.
+type API interface {
+	OrganizationsAPI
+	MembersAPI
+	InvitationsAPI
+	RoleAssignmentsAPI
+}
+
+// Compile-time checks that *Client implements every interface.
+var (
+	_ API                = (*Client)(nil)
+	_ OrganizationsAPI   = (*Client)(nil)
+	_ MembersAPI         = (*Client)(nil)
+	_ InvitationsAPI     = (*Client)(nil)
+	_ RoleAssignmentsAPI = (*Client)(nil)
+)

@@ -1,6 +1,6 @@
 // Package ecloud is an unofficial Go client for the Elastic Cloud and Elastic
-// Cloud Enterprise (ECE) Organizations API: organizations, their members and
-// their invitations.
+// Cloud Enterprise (ECE) Organizations API: organizations, their members,
+// their invitations and the members' role assignments.
 //
 // # Creating a client
 //
@@ -24,16 +24,44 @@
 //
 // # Calling the API
 //
-// Each of the ten Organizations operations is one method, named after the
-// spec's operationId (list-organization-invitations is
-// ListOrganizationInvitations). *Client implements OrganizationsAPI, which
-// your code can depend on instead of the concrete type.
+// Each operation is one method, named after the spec's operationId
+// (list-organization-invitations is ListOrganizationInvitations).
 //
 //	invs, err := c.ListOrganizationInvitations(ctx, orgID)
 //
 // Path parameters are escaped, so an ID can never reach another endpoint, and
 // arguments the API would refuse (an empty ID, an empty list) fail with
 // ErrInvalidArgument before anything is sent.
+//
+// # Interfaces
+//
+// Each area of the API has an interface: OrganizationsAPI, MembersAPI,
+// InvitationsAPI and RoleAssignmentsAPI. API embeds them all, and *Client implements every one.
+// Depend on the narrowest interface your code needs (a function that lists
+// invitations takes an InvitationsAPI), combine areas in an interface of your
+// own, or declare your own with just the methods you call: Go interfaces are
+// satisfied implicitly.
+//
+// The area interfaces and API gain methods when the API gains operations,
+// which a minor version may do while this module is v0. A type that
+// implements one method by method then stops compiling, so a hand-written
+// fake should embed the interface it implements and define only the methods
+// a test calls:
+//
+//	type fakeInvitations struct {
+//		ecloud.InvitationsAPI // left nil: a method the fake does not define panics if called
+//
+//		deleted []string
+//	}
+//
+//	func (f *fakeInvitations) DeleteOrganizationInvitations(ctx context.Context, org string, tokens []string) error {
+//		f.deleted = append(f.deleted, tokens...)
+//		return nil
+//	}
+//
+// A new method is then inherited from the embedded interface instead of
+// breaking the build. Package ecloudtest is a complete fake and needs none of
+// this.
 //
 // # Errors
 //
@@ -68,5 +96,5 @@
 //
 // Package ecloudtest is an in-memory fake of the Organizations API served
 // over HTTP, and has helpers for github.com/jarcoal/httpmock. Or depend on
-// OrganizationsAPI and substitute your own implementation.
+// one of the interfaces and substitute your own implementation.
 package ecloud

@@ -29,6 +29,27 @@ const (
 	CodeRootInvalidData                            = "root.invalid_data"
 	CodeUserNotFound                               = "user.not_found"
 
+	// Every other code of the spec. A constant's name is its code in camel
+	// case, with the initialisms ID and IdP: role_assignments.invalid_target_user_id
+	// is CodeRoleAssignmentsInvalidTargetUserID.
+	CodeOrganizationInvitationsPendingLimitExceeded = "organization.invitations_pending_limit_exceeded"
+
+	// Members' role assignments.
+	CodeRoleAssignmentsInvalidTargetUserID         = "role_assignments.invalid_target_user_id"
+	CodeRoleAssignmentsUnauthorizedRoleAssignments = "role_assignments.unauthorized_role_assignments"
+
+	// Domain claims, the SAML identity provider and role mappings.
+	CodeOrgDomainClaimAlreadyExists                      = "org.domain_claim.already_exists"
+	CodeOrgDomainClaimConcurrentOrganizationModification = "org.domain_claim.concurrent_organization_modification"
+	CodeOrgIdPIdPConfigured                              = "org.idp.idp_configured"
+	CodeOrgIdPIdPNotConfigured                           = "org.idp.idp_not_configured"
+	CodeOrgRoleMappingRuleAmbiguousRule                  = "org.role_mapping_rule.ambiguous_rule"
+	CodeOrgRoleMappingRuleEmailSyntaxError               = "org.role_mapping_rule.email_syntax_error"
+	CodeOrgRoleMappingRuleEmptyRule                      = "org.role_mapping_rule.empty_rule"
+	CodeOrgRoleMappingRuleRoleMappingNotFound            = "org.role_mapping_rule.role_mapping_not_found"
+	CodeOrgRoleMappingRuleSyntaxError                    = "org.role_mapping_rule.syntax_error"
+	CodeOrgRoleMappingRuleTooManyRoleMappings            = "org.role_mapping_rule.too_many_role_mappings"
+
 	// Sent by the live API though the spec does not list them.
 	CodeRootUnauthorized     = "root.unauthorized"
 	CodeRootPermissionDenied = "root.permission_denied"

@@ -255,6 +255,84 @@ func ExampleClient_DeleteOrganizationInvitations() {
 	// revoked 1 request
 }
 
+func ExampleClient_AddRoleAssignments() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/users/u-1/role_assignments",
+		func(req *http.Request) (*http.Response, error) {
+			body, _ := io.ReadAll(req.Body)
+			fmt.Printf("sent %s\n", body)
+			return httpmock.NewStringResponse(200, `{}`), nil
+		})
+	client := tcExampleClient(mock)
+
+	// Viewer on two deployments; the user's other roles stay.
+	err := client.AddRoleAssignments(context.Background(), "u-1", ecloud.RoleAssignments{
+		Deployment: []ecloud.DeploymentRoleAssignment{
+			{RoleID: "deployment-viewer", OrganizationID: "org-1", DeploymentIDs: []string{"d-1", "d-2"}},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("added")
+	// Output:
+	// sent {"deployment":[{"role_id":"deployment-viewer","organization_id":"org-1","deployment_ids":["d-1","d-2"]}]}
+	// added
+}
+
+func ExampleClient_RemoveRoleAssignments() {
+	mock := httpmock.NewMockTransport()
+	// A DELETE with a JSON body.
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/users/u-1/role_assignments",
+		func(req *http.Request) (*http.Response, error) {
+			body, _ := io.ReadAll(req.Body)
+			fmt.Printf("sent %s\n", body)
+			return httpmock.NewStringResponse(200, `{}`), nil
+		})
+	client := tcExampleClient(mock)
+
+	// Viewer on d-1 only: a viewer role on d-2 stays.
+	err := client.RemoveRoleAssignments(context.Background(), "u-1", ecloud.RoleAssignments{
+		Deployment: []ecloud.DeploymentRoleAssignment{
+			{RoleID: "deployment-viewer", OrganizationID: "org-1", DeploymentIDs: []string{"d-1"}},
+		},
+	}, nil) // nil options send no force parameter
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("removed")
+	// Output:
+	// sent {"deployment":[{"role_id":"deployment-viewer","organization_id":"org-1","deployment_ids":["d-1"]}]}
+	// removed
+}
+
+func ExampleClient_RemoveRoleAssignments_refused() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/users/u-1/role_assignments?force=true",
+		httpmock.NewStringResponder(403, `{"errors":[{"code":"role_assignments.unauthorized_role_assignments",
+			"message":"You are not authorised to remove the specified RoleAssignments."}]}`).
+			HeaderSet(http.Header{"X-Cloud-Error-Codes": {"role_assignments.unauthorized_role_assignments"}}))
+	client := tcExampleClient(mock)
+
+	err := client.RemoveRoleAssignments(context.Background(), "u-1", ecloud.RoleAssignments{
+		Deployment: []ecloud.DeploymentRoleAssignment{
+			{RoleID: "deployment-viewer", OrganizationID: "org-1", DeploymentIDs: []string{"d-deleted"}},
+		},
+	}, &ecloud.RemoveRoleAssignmentsOptions{Force: ecloud.Ptr(true)})
+	switch {
+	case ecloud.HasCode(err, ecloud.CodeRoleAssignmentsUnauthorizedRoleAssignments):
+		// The live API answers this for a deployment that was deleted or that
+		// the caller cannot see.
+		fmt.Println("refused:", errors.Is(err, ecloud.ErrForbidden))
+	case ecloud.HasCode(err, ecloud.CodeRoleAssignmentsInvalidTargetUserID):
+		fmt.Println("no such user")
+	case err != nil:
+		log.Fatal(err)
+	}
+	// Output:
+	// refused: true
+}
+
 func ExampleAPIError() {
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/no-such-org/invitations",
@@ -311,4 +389,40 @@ func ExampleErrInvalidArgument() {
 	fmt.Println(errors.Is(err, ecloud.ErrInvalidArgument))
 	// Output:
 	// true
+}
+
+// fakeInvitations is a hand-written fake: it embeds the interface it
+// implements and defines only the method the code under test calls, so a
+// method added to ecloud.InvitationsAPI later does not break its build.
+type fakeInvitations struct {
+	ecloud.InvitationsAPI // left nil: only the methods below may be called
+
+	deleted []string
+}
+
+func (f *fakeInvitations) DeleteOrganizationInvitations(ctx context.Context, org string, tokens []string) error {
+	f.deleted = append(f.deleted, tokens...)
+	return nil
+}
+
+// revoke depends on the narrowest interface it needs.
+func revoke(ctx context.Context, api ecloud.InvitationsAPI, org string, tokens ...string) error {
+	return api.DeleteOrganizationInvitations(ctx, org, tokens)
+}
+
+func Example_fakeEmbedsTheInterface() {
+	fake := &fakeInvitations{}
+	if err := revoke(context.Background(), fake, "org-1", "tok-1", "tok-2"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("deleted", fake.deleted)
+
+	// The real client satisfies the same interface.
+	client, err := ecloud.NewClient(ecloud.WithAPIKey("my-api-key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var _ ecloud.InvitationsAPI = client
+	// Output:
+	// deleted [tok-1 tok-2]
 }

@@ -26,6 +26,11 @@ func (c *Client) ListOrganizationInvitations(ctx context.Context, organizationID
 // invitations) and returns the invitations. It is a POST and is not retried
 // after the request may have reached the server (see WithRetryNonIdempotent).
 //
+// It is all or nothing: when the API refuses one address (already invited,
+// already a member, not a valid address), it creates no invitation, and the
+// *APIError's Errors name each refused address in Fields as "emails[i]", i
+// being its index in req.Emails.
+//
 // Operation create-organization-invitations: POST /organizations/{organization_id}/invitations.
 func (c *Client) CreateOrganizationInvitations(ctx context.Context, organizationID string, req CreateInvitationsRequest) ([]OrganizationInvitation, error) {
 	const op = OpCreateOrganizationInvitations
@@ -67,6 +72,11 @@ func (c *Client) GetOrganizationInvitation(ctx context.Context, token string) (*
 
 // AcceptOrganizationInvitation makes the calling user a member of the
 // invitation's organization. It sends no body.
+//
+// This operation is not in the current spec: the current API spec and API
+// reference no longer list it, while the 2024 spec and the elastic CLI
+// documentation still do. It is kept because nothing says it stopped
+// working, but it may go away without notice.
 //
 // Operation accept-organization-invitation: POST /organizations/invitations/{invitation_token}/_accept.
 func (c *Client) AcceptOrganizationInvitation(ctx context.Context, token string) error {

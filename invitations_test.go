@@ -24,12 +24,14 @@ const (
 		"organization": {"id": "o1", "name": "Acme"},
 		"role_assignments": {
 			"platform": [{"role_id": "platform-viewer"}],
-			"organization": [{"role_id": "organization-admin", "organization_id": "o1"}],
+			"organization": [{"role_id": "organization-admin", "organization_id": "o1", "application_roles": ["viewer"]}],
 			"deployment": [{"role_id": "deployment-editor", "organization_id": "o1", "all": true, "application_roles": ["kibana_admin"]}],
 			"project": {
 				"elasticsearch": [{"role_id": "elasticsearch-viewer", "organization_id": "o1", "all": false, "project_ids": ["p1", "p2"]}],
 				"observability": [{"role_id": "observability-editor", "organization_id": "o1", "all": true}],
-				"security": [{"role_id": "security-admin", "organization_id": "o1", "project_ids": ["p3"], "application_roles": ["soc"]}]
+				"security": [{"role_id": "security-admin", "organization_id": "o1", "project_ids": ["p3"], "application_roles": ["soc"]}],
+				"workplaceai": [{"role_id": "workplaceai-viewer", "organization_id": "o1", "project_ids": ["p4"]}],
+				"vectordb": [{"role_id": "vectordb-admin", "organization_id": "o1", "all": true}]
 			}
 		},
 		"some_future_field": [1, 2, 3]
@@ -49,12 +51,14 @@ func tcInvitations(t *testing.T) (full, minimal OrganizationInvitation) {
 		Organization: Organization{ID: "o1", Name: "Acme"},
 		RoleAssignments: &RoleAssignments{
 			Platform:     []PlatformRoleAssignment{{RoleID: "platform-viewer"}},
-			Organization: []OrganizationRoleAssignment{{RoleID: "organization-admin", OrganizationID: "o1"}},
+			Organization: []OrganizationRoleAssignment{{RoleID: "organization-admin", OrganizationID: "o1", ApplicationRoles: []string{"viewer"}}},
 			Deployment:   []DeploymentRoleAssignment{{RoleID: "deployment-editor", OrganizationID: "o1", All: Ptr(true), ApplicationRoles: []string{"kibana_admin"}}},
 			Project: &ProjectRoleAssignments{
 				Elasticsearch: []ProjectRoleAssignment{{RoleID: "elasticsearch-viewer", OrganizationID: "o1", All: Ptr(false), ProjectIDs: []string{"p1", "p2"}}},
 				Observability: []ProjectRoleAssignment{{RoleID: "observability-editor", OrganizationID: "o1", All: Ptr(true)}},
 				Security:      []ProjectRoleAssignment{{RoleID: "security-admin", OrganizationID: "o1", ProjectIDs: []string{"p3"}, ApplicationRoles: []string{"soc"}}},
+				WorkplaceAI:   []ProjectRoleAssignment{{RoleID: "workplaceai-viewer", OrganizationID: "o1", ProjectIDs: []string{"p4"}}},
+				VectorDB:      []ProjectRoleAssignment{{RoleID: "vectordb-admin", OrganizationID: "o1", All: Ptr(true)}},
 			},
 		},
 	}

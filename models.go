@@ -27,6 +27,11 @@ type OrganizationList struct {
 
 // OrganizationInvitation is an invitation to join an organization. Token is a
 // secret: whoever holds it can accept the invitation.
+//
+// Expired becomes true once ExpiresAt has passed, also for an invitation that
+// was accepted before it expired: check AcceptedAt first. An invitation is
+// accepted when AcceptedAt is set, expired when it is not and Expired is
+// true, and pending otherwise.
 type OrganizationInvitation struct {
 	Token           string           `json:"token"`
 	Email           string           `json:"email"`
@@ -63,9 +68,12 @@ type PlatformRoleAssignment struct {
 }
 
 // OrganizationRoleAssignment assigns a role with organization scope.
+// ApplicationRoles are granted to the user when they sign in to a deployment
+// or project of the organization.
 type OrganizationRoleAssignment struct {
-	RoleID         string `json:"role_id"`
-	OrganizationID string `json:"organization_id"`
+	RoleID           string   `json:"role_id"`
+	OrganizationID   string   `json:"organization_id"`
+	ApplicationRoles []string `json:"application_roles,omitzero"`
 }
 
 // DeploymentRoleAssignment assigns a role on all deployments (All) or on
@@ -83,6 +91,8 @@ type ProjectRoleAssignments struct {
 	Elasticsearch []ProjectRoleAssignment `json:"elasticsearch,omitempty"`
 	Observability []ProjectRoleAssignment `json:"observability,omitempty"`
 	Security      []ProjectRoleAssignment `json:"security,omitempty"`
+	WorkplaceAI   []ProjectRoleAssignment `json:"workplaceai,omitempty"`
+	VectorDB      []ProjectRoleAssignment `json:"vectordb,omitempty"`
 }
 
 // ProjectRoleAssignment assigns a role on all projects (All) or on ProjectIDs.
@@ -95,8 +105,12 @@ type ProjectRoleAssignment struct {
 }
 
 // CreateInvitationsRequest is the body of CreateOrganizationInvitations (the
-// spec's OrganizationInvitationRequest). ExpiresIn is passed through as the
-// API takes it (for example "7d"); empty means the API default of three days.
+// spec's OrganizationInvitationRequest).
+//
+// ExpiresIn is how long the invitations stay valid, a duration such as "7d"
+// or "72h", passed through as the API takes it; the spec calls it a
+// date-time, but the API takes a duration. Empty means the API default of
+// three days.
 type CreateInvitationsRequest struct {
 	Emails          []string         `json:"emails"`
 	ExpiresIn       string           `json:"expires_in,omitempty"`
@@ -125,6 +139,13 @@ type ErrorDetail struct {
 // DeleteOrganizationMemberships. A nil Force sends nothing (the API default,
 // false).
 type DeleteMembershipsOptions struct {
+	Force *bool `url:"force,omitempty"`
+}
+
+// RemoveRoleAssignmentsOptions are the query parameters of
+// RemoveRoleAssignments. A nil Force sends nothing (the API default, false);
+// the API says force is effective only for platform administrators.
+type RemoveRoleAssignmentsOptions struct {
 	Force *bool `url:"force,omitempty"`
 }
 

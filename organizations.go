@@ -82,13 +82,22 @@ func (c *Client) DeleteOrganizationMemberships(ctx context.Context, organization
 	if err != nil {
 		return err
 	}
-	var q string
-	if opts != nil {
-		v, err := query.Values(opts)
-		if err != nil {
-			return invalidArgument(op, "options: %v", err)
-		}
-		q = v.Encode()
+	q, err := optionsQuery(op, opts)
+	if err != nil {
+		return err
 	}
 	return c.do(ctx, call{op: op, method: http.MethodDelete, path: "/organizations/" + org + "/members/" + users, query: q})
+}
+
+// optionsQuery encodes an operation's options (nil for none) as its query
+// string, through their url tags.
+func optionsQuery[T any](op string, opts *T) (string, error) {
+	if opts == nil {
+		return "", nil
+	}
+	v, err := query.Values(opts)
+	if err != nil {
+		return "", invalidArgument(op, "options: %v", err)
+	}
+	return v.Encode(), nil
 }

@@ -263,11 +263,18 @@ var tcOpCalls = map[string]func(context.Context, *Client) error{
 	"delete-organization-invitations": func(ctx context.Context, c *Client) error {
 		return c.DeleteOrganizationInvitations(ctx, "o1", []string{"t1", "t2"})
 	},
+	OpAddRoleAssignments: func(ctx context.Context, c *Client) error {
+		return c.AddRoleAssignments(ctx, "u1", tcOneDeployment)
+	},
+	OpRemoveRoleAssignments: func(ctx context.Context, c *Client) error {
+		return c.RemoveRoleAssignments(ctx, "u1", tcOneDeployment, nil)
+	},
 }
 
-// tcOrganizationOps and tcInvitationOps split the operations between
-// organizations.go and invitations.go; spec_test.go checks they cover the
-// spec.
+// tcOrganizationOps and tcInvitationOps (and tcRoleAssignmentOps of
+// roles_test.go) split the operations between organizations.go,
+// invitations.go and roles.go; spec_test.go checks they cover the
+// implemented operations.
 var (
 	tcOrganizationOps = []string{"list-organizations", "get-organization", "update-organization", "list-organization-members", "delete-organization-memberships"}
 	tcInvitationOps   = []string{"list-organization-invitations", "create-organization-invitations", "get-organization-invitation", "accept-organization-invitation", "delete-organization-invitations"}

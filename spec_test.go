@@ -1,15 +1,20 @@
 package ecloud
 
 // The spec drift test. testdata/spec_facts.json holds the facts of the wire
-// contract (../shared/spec/organizations-subset.json): every schema's
-// properties and every operation's method, path, parameters and documented
-// errors. It is generated, from the repository root, by
+// contract (../shared/spec/organizations-current.json): every schema's
+// properties and every operation's method, path, parameters, body and
+// documented responses. It is generated, from the repository root, by
 //
-//	go run ./internal/specfacts -spec ../shared/spec/organizations-subset.json -out testdata/spec_facts.json
+//	go run ./internal/specfacts -spec ../shared/spec/organizations-current.json -out testdata/spec_facts.json
 //
 // and committed, so these tests need nothing outside the repository.
 // TestSpecFactFileIsCurrent regenerates it in memory when the spec is beside
 // the repository and fails when the committed file is stale.
+//
+// Every operation of the spec is either implemented (a method of API, in the
+// file of its area, see tcAreas) or listed in tcNotYetImplemented. Adding an
+// operation to the SDK means deleting its line there; the tests below then
+// check it against the spec.
 
 import (
 	"bytes"
@@ -23,9 +28,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,8 +43,27 @@ import (
 
 const (
 	tcFactsPath = "testdata/spec_facts.json"
-	tcSpecPath  = "../shared/spec/organizations-subset.json"
+	tcSpecPath  = "../shared/spec/organizations-current.json"
 )
+
+// tcNotYetImplemented are the operations of the spec that the SDK has no
+// method for yet: the only place that says so.
+var tcNotYetImplemented = []string{
+	OpListDomainClaims,
+	OpGenerateDomainVerificationCode,
+	OpVerifyDomainClaim,
+	OpDeleteDomainClaim,
+	OpGetOrganizationIdP,
+	OpSetupOrganizationIdP,
+	OpTeardownOrganizationIdP,
+	OpGetOrganizationIdPMetadata,
+	OpListRoleMappings,
+	OpAddRoleMappings,
+	OpUpdateRoleMappings,
+	OpDeleteRoleMappings,
+	OpUpdateRoleMapping,
+	OpDeleteRoleMappingsByName,
+}
 
 var tcFactsOnce = sync.OnceValues(func() (*facts.Facts, error) {
 	raw, err := os.ReadFile(tcFactsPath)
@@ -72,6 +98,71 @@ func tcFactOp(t *testing.T, f *facts.Facts, opID string) *facts.Operation {
 	return nil
 }
 
+// tcImplemented returns the operations of the spec the SDK implements.
+func tcImplemented(t *testing.T) []*facts.Operation {
+	t.Helper()
+	var out []*facts.Operation
+	for _, op := range tcLoadFacts(t).Operations {
+		if !slices.Contains(tcNotYetImplemented, op.OperationID) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// tcStringConstants reads the exported string constants of file whose name
+// starts with prefix (the Code… of errors.go, the Op… of operations.go), so
+// that a constant added there is checked without being listed here.
+func tcStringConstants(t *testing.T, file, prefix string) map[string]string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				if !strings.HasPrefix(name.Name, prefix) || !name.IsExported() || i >= len(vs.Values) {
+					continue
+				}
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					t.Fatalf("constant %s is not a string literal", name.Name)
+				}
+				v, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[name.Name] = v
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s… constants found in %s", prefix, file)
+	}
+	return out
+}
+
+// tcMethodName is the method of an operation: its Op… constant's name
+// without "Op" (list-organization-invitations is OpListOrganizationInvitations,
+// so ListOrganizationInvitations).
+func tcMethodName(t *testing.T, opID string) string {
+	t.Helper()
+	for name, value := range tcStringConstants(t, "operations.go", "Op") {
+		if value == opID {
+			return strings.TrimPrefix(name, "Op")
+		}
+	}
+	t.Fatalf("operation %s has no Op constant", opID)
+	return ""
+}
+
 func TestSpecFactFileIsCurrent(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile(tcSpecPath)
@@ -81,7 +172,7 @@ func TestSpecFactFileIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := facts.Extract(raw, "organizations-subset.json")
+	f, err := facts.Extract(raw, filepath.Base(tcSpecPath))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,27 +190,39 @@ func TestSpecFactFileIsCurrent(t *testing.T) {
 }
 
 // TestSpecFactFileShape pins what the fact file must contain, so an empty or
-// truncated file cannot make the other spec tests pass vacuously.
+// truncated file cannot make the other spec tests pass vacuously, and checks
+// that every operation is implemented or listed as not yet implemented.
 func TestSpecFactFileShape(t *testing.T) {
 	t.Parallel()
 	f := tcLoadFacts(t)
+	if f.Source != filepath.Base(tcSpecPath) {
+		t.Errorf("the fact file comes from %s, want %s", f.Source, filepath.Base(tcSpecPath))
+	}
 	if f.BasePath != "/api/v1" || !strings.HasSuffix(DefaultBaseURL, f.BasePath) {
 		t.Errorf("base path = %q; DefaultBaseURL = %q", f.BasePath, DefaultBaseURL)
 	}
-	if len(f.Operations) != 10 {
-		t.Errorf("%d operations in the fact file, want the ten Organizations operations", len(f.Operations))
+	if len(f.Operations) != 26 {
+		t.Errorf("%d operations in the fact file, want 26", len(f.Operations))
 	}
-	if len(f.Schemas) != 17 {
-		t.Errorf("%d schemas in the fact file, want 17", len(f.Schemas))
+	if len(f.Schemas) != 34 {
+		t.Errorf("%d schemas in the fact file, want 34", len(f.Schemas))
+	}
+	for i, id := range tcNotYetImplemented {
+		if !slices.ContainsFunc(f.Operations, func(op *facts.Operation) bool { return op.OperationID == id }) {
+			t.Errorf("tcNotYetImplemented lists %s, which the spec does not have", id)
+		}
+		if slices.Contains(tcNotYetImplemented[:i], id) {
+			t.Errorf("tcNotYetImplemented lists %s twice", id)
+		}
 	}
 	var ids []string
-	for _, op := range f.Operations {
+	for _, op := range tcImplemented(t) {
 		ids = append(ids, op.OperationID)
 	}
-	covered := slices.Concat(tcOrganizationOps, tcInvitationOps)
+	covered := slices.Concat(tcOrganizationOps, tcInvitationOps, tcRoleAssignmentOps)
 	slices.Sort(covered)
 	if !slices.Equal(ids, covered) {
-		t.Errorf("the operation tests cover %v, the spec has %v", covered, ids)
+		t.Errorf("the operation tests cover %v, the SDK implements %v", covered, ids)
 	}
 	for _, id := range ids {
 		if tcOpCalls[id] == nil {
@@ -127,13 +230,40 @@ func TestSpecFactFileShape(t *testing.T) {
 		}
 	}
 	if len(tcOpCalls) != len(ids) {
-		t.Errorf("tcOpCalls has %d operations, the spec %d", len(tcOpCalls), len(ids))
+		t.Errorf("tcOpCalls has %d operations, the SDK implements %d", len(tcOpCalls), len(ids))
 	}
 }
 
-// tcSchemaTypes maps every spec schema to its Go model. BasicFailedReply and
+// TestSpecOperationConstants: the Op… constants of operations.go are exactly
+// the spec's operationIds.
+func TestSpecOperationConstants(t *testing.T) {
+	t.Parallel()
+	consts := tcStringConstants(t, "operations.go", "Op")
+	byValue := map[string]string{}
+	for name, value := range consts {
+		if other, dup := byValue[value]; dup {
+			t.Errorf("%s and %s are both %q", name, other, value)
+		}
+		byValue[value] = name
+	}
+	spec := map[string]bool{}
+	for _, op := range tcLoadFacts(t).Operations {
+		spec[op.OperationID] = true
+		if _, ok := byValue[op.OperationID]; !ok {
+			t.Errorf("operation %s of the spec has no Op constant in operations.go", op.OperationID)
+		}
+	}
+	for value, name := range byValue {
+		if !spec[value] {
+			t.Errorf("%s = %q is not an operation of the spec", name, value)
+		}
+	}
+}
+
+// tcSchemaTypes maps the spec's schemas to Go models. BasicFailedReply and
 // EmptyResponse have no model: the first is decoded inside the error path
-// (checked in TestSpecModels), the second is ignored.
+// (checked in TestSpecModels), the second is ignored. Schemas used only by
+// operations not yet implemented need no entry.
 var tcSchemaTypes = map[string]reflect.Type{
 	"Organization":                  reflect.TypeFor[Organization](),
 	"OrganizationList":              reflect.TypeFor[OrganizationList](),
@@ -155,8 +285,37 @@ var tcSchemaTypes = map[string]reflect.Type{
 }
 
 // tcExtraFields are JSON fields a model may have beyond the spec.
-var tcExtraFields = map[string][]string{
-	"Organization": {"sso_login_identifier"}, // the live API sends it; the spec lacks it
+var tcExtraFields = map[string][]string{}
+
+// tcUsedSchemas returns the schemas the implemented operations use: their
+// bodies and responses, and every schema those refer to.
+func tcUsedSchemas(t *testing.T) map[string]bool {
+	t.Helper()
+	f := tcLoadFacts(t)
+	used := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		if name == "" || used[name] {
+			return
+		}
+		used[name] = true
+		schema, ok := f.Schemas[name]
+		if !ok {
+			t.Fatalf("schema %s is not in the fact file", name)
+		}
+		for _, p := range schema.Properties {
+			for ty := &p.Type; ty != nil; ty = ty.Items {
+				visit(ty.Ref)
+			}
+		}
+	}
+	for _, op := range tcImplemented(t) {
+		visit(op.Body)
+		for _, r := range slices.Concat(op.Success, op.Errors) {
+			visit(r.Schema)
+		}
+	}
+	return used
 }
 
 // tcJSONField is a struct field's JSON name and options.
@@ -272,9 +431,10 @@ func tcModelProblems(gt reflect.Type, schema *facts.Schema, extra []string) []st
 func TestSpecModels(t *testing.T) {
 	t.Parallel()
 	f := tcLoadFacts(t)
-	for name := range f.Schemas {
+	used := tcUsedSchemas(t)
+	for name := range used {
 		if _, ok := tcSchemaTypes[name]; !ok {
-			t.Errorf("spec schema %s has no Go type in tcSchemaTypes: add a model", name)
+			t.Errorf("spec schema %s is used by an implemented operation but has no Go type in tcSchemaTypes: add a model", name)
 		}
 	}
 	for name, gt := range tcSchemaTypes {
@@ -283,6 +443,9 @@ func TestSpecModels(t *testing.T) {
 			schema, ok := f.Schemas[name]
 			if !ok {
 				t.Fatalf("schema %s is not in the spec any more", name)
+			}
+			if !used[name] {
+				t.Errorf("schema %s is used by no implemented operation: drop it from tcSchemaTypes", name)
 			}
 			switch name {
 			case "EmptyResponse":
@@ -349,56 +512,168 @@ func TestSpecModelCheckerCatchesDrift(t *testing.T) {
 	}
 }
 
-// tcMethodName camel-cases an operationId: list-organization-invitations →
-// ListOrganizationInvitations.
-func tcMethodName(opID string) string {
-	var b strings.Builder
-	for part := range strings.SplitSeq(opID, "-") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-	}
-	return b.String()
-}
-
 func TestSpecEveryOperationHasAMethod(t *testing.T) {
 	t.Parallel()
-	iface := reflect.TypeFor[OrganizationsAPI]()
+	api := reflect.TypeFor[API]()
 	client := reflect.TypeFor[*Client]()
-	for _, op := range tcLoadFacts(t).Operations {
-		name := tcMethodName(op.OperationID)
-		if _, ok := iface.MethodByName(name); !ok {
-			t.Errorf("operation %s has no method %s on OrganizationsAPI", op.OperationID, name)
+	implemented := tcImplemented(t)
+	for _, op := range implemented {
+		name := tcMethodName(t, op.OperationID)
+		if _, ok := api.MethodByName(name); !ok {
+			t.Errorf("operation %s has no method %s on API", op.OperationID, name)
 		}
 		if _, ok := client.MethodByName(name); !ok {
 			t.Errorf("operation %s has no method %s on *Client", op.OperationID, name)
 		}
 	}
-	if iface.NumMethod() != len(tcLoadFacts(t).Operations) {
-		t.Errorf("OrganizationsAPI has %d methods, the spec %d operations", iface.NumMethod(), len(tcLoadFacts(t).Operations))
+	if api.NumMethod() != len(implemented) {
+		t.Errorf("API has %d methods, the SDK implements %d operations", api.NumMethod(), len(implemented))
+	}
+	for _, id := range tcNotYetImplemented {
+		name := tcMethodName(t, id)
+		if _, ok := client.MethodByName(name); ok {
+			t.Errorf("%s is listed as not yet implemented, but *Client has %s: delete it from tcNotYetImplemented", id, name)
+		}
 	}
 }
 
 var (
 	tcContextType = reflect.TypeFor[context.Context]()
 	tcErrorType   = reflect.TypeFor[error]()
+	tcSampleTime  = time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
 )
+
+// tcFill sets every field of v that stands for a property of the schema
+// (required or not) to a sample value, recursively, so that encoding v
+// shows every property the model sends.
+func tcFill(f *facts.Facts, v reflect.Value, schema string) []string {
+	var problems []string
+	fields := tcJSONFields(v.Type())
+	for _, p := range f.Schemas[schema].Properties {
+		field, ok := fields[p.Name]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%v has no field for %s.%s", v.Type(), schema, p.Name))
+			continue
+		}
+		problems = append(problems, tcFillValue(f, v.FieldByIndex(field.field.Index), p.Type, schema+"."+p.Name)...)
+	}
+	return problems
+}
+
+func tcFillValue(f *facts.Facts, v reflect.Value, st facts.Type, where string) []string {
+	if v.Kind() == reflect.Pointer {
+		v.Set(reflect.New(v.Type().Elem()))
+		v = v.Elem()
+	}
+	switch {
+	case st.Ref != "" && v.Kind() == reflect.Struct:
+		return tcFill(f, v, st.Ref)
+	case st.Type == "array" && v.Kind() == reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		return tcFillValue(f, v.Index(0), *st.Items, where+"[0]")
+	case st.Format == "date-time" && v.Type() == tcTimeType:
+		v.Set(reflect.ValueOf(tcSampleTime))
+	case st.Type == "string" && v.Kind() == reflect.String:
+		v.SetString("tc-" + where)
+	case st.Type == "boolean" && v.Kind() == reflect.Bool:
+		v.SetBool(true)
+	case st.Type == "integer" && v.CanInt():
+		v.SetInt(1)
+	default:
+		return []string{fmt.Sprintf("%s: cannot fill %v from %+v", where, v.Type(), st)}
+	}
+	return nil
+}
+
+// tcSampleJSON is a JSON value of spec type st with every property present.
+func tcSampleJSON(f *facts.Facts, st facts.Type) any {
+	switch {
+	case st.Ref != "":
+		obj := map[string]any{}
+		for _, p := range f.Schemas[st.Ref].Properties {
+			obj[p.Name] = tcSampleJSON(f, p.Type)
+		}
+		return obj
+	case st.Type == "array":
+		return []any{tcSampleJSON(f, *st.Items)}
+	case st.Format == "date-time":
+		return tcSampleTime.Format(time.RFC3339)
+	case st.Type == "boolean":
+		return true
+	case st.Type == "integer":
+		return 1
+	}
+	return "tc"
+}
+
+// tcCheckJSON checks a JSON value sent against spec type st: objects have
+// exactly the schema's properties (the sample value set them all), arrays
+// hold items of the item type.
+func tcCheckJSON(f *facts.Facts, v any, st facts.Type, where string) []string {
+	switch {
+	case st.Ref != "":
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s is %T, want an object (%s)", where, v, st.Ref)}
+		}
+		var problems []string
+		props := map[string]bool{}
+		for _, p := range f.Schemas[st.Ref].Properties {
+			props[p.Name] = true
+			pv, ok := obj[p.Name]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s.%s was not sent though the request set it", where, p.Name))
+				continue
+			}
+			problems = append(problems, tcCheckJSON(f, pv, p.Type, where+"."+p.Name)...)
+		}
+		for k := range obj {
+			if !props[k] {
+				problems = append(problems, fmt.Sprintf("%s.%s was sent but is not a property of %s", where, k, st.Ref))
+			}
+		}
+		return problems
+	case st.Type == "array":
+		list, ok := v.([]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s is %T, want an array", where, v)}
+		}
+		var problems []string
+		for i, item := range list {
+			problems = append(problems, tcCheckJSON(f, item, *st.Items, fmt.Sprintf("%s[%d]", where, i))...)
+		}
+		return problems
+	case st.Type == "string":
+		if _, ok := v.(string); !ok {
+			return []string{fmt.Sprintf("%s is %T, want a string", where, v)}
+		}
+	case st.Type == "boolean":
+		if _, ok := v.(bool); !ok {
+			return []string{fmt.Sprintf("%s is %T, want a boolean", where, v)}
+		}
+	case st.Type == "integer":
+		if _, ok := v.(float64); !ok {
+			return []string{fmt.Sprintf("%s is %T, want a number", where, v)}
+		}
+	}
+	return nil
+}
 
 // tcSpecCall is a reflective call of an operation's method with sample
 // arguments, and the request the spec says it must send.
 type tcSpecCall struct {
-	args      []reflect.Value
-	path      string // escaped, after the prefix
-	query     url.Values
-	problems  []string
-	hasResult bool
+	args     []reflect.Value
+	path     string // escaped, after the prefix
+	query    url.Values
+	problems []string
+	result   reflect.Type // nil when the method returns only an error
 }
 
 // tcBuildSpecCall makes sample arguments for method m of op: each string or
 // []string argument fills the next path parameter (in path order) with
-// characters that need escaping; a struct argument is the body, with the
-// schema's required properties filled; a pointer to an options struct sets
-// every query parameter of the spec through its url tag.
+// characters that need escaping; a struct argument is the body, with every
+// property of its schema set; a pointer to an options struct sets every
+// query parameter of the spec through its url tag.
 func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpecCall {
 	sc := tcSpecCall{path: op.Path, query: url.Values{}}
 	next := 0
@@ -434,26 +709,14 @@ func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpe
 		case in.Kind() == reflect.Struct:
 			if op.Body == "" {
 				sc.problems = append(sc.problems, fmt.Sprintf("argument %v but the spec has no body", in))
+				return sc
 			}
 			if want := tcSchemaTypes[op.Body]; want != in {
 				sc.problems = append(sc.problems, fmt.Sprintf("body argument is %v, the spec's %s maps to %v", in, op.Body, want))
+				return sc
 			}
 			v := reflect.New(in).Elem()
-			fields := tcJSONFields(in)
-			for _, p := range f.Schemas[op.Body].Properties {
-				if !p.Required {
-					continue
-				}
-				fv := v.FieldByIndex(fields[p.Name].field.Index)
-				switch {
-				case p.Type.Type == "array" && p.Items.Type == "string":
-					fv.Set(reflect.ValueOf([]string{"tc@example.com"}))
-				case p.Type.Type == "string":
-					fv.SetString("tc")
-				default:
-					sc.problems = append(sc.problems, fmt.Sprintf("cannot fill required body property %s", p.Name))
-				}
-			}
+			sc.problems = append(sc.problems, tcFill(f, v, op.Body)...)
 			sc.args = append(sc.args, v)
 		case in.Kind() == reflect.Pointer && in.Elem().Kind() == reflect.Struct:
 			v := reflect.New(in.Elem())
@@ -471,6 +734,9 @@ func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpe
 					sc.problems = append(sc.problems, fmt.Sprintf("query parameter %s of type %s is not known to this test", q.Name, q.Type))
 				}
 			}
+			if n := in.Elem().NumField(); n != len(op.QueryParams) {
+				sc.problems = append(sc.problems, fmt.Sprintf("%v has %d fields, the spec %d query parameters", in.Elem(), n, len(op.QueryParams)))
+			}
 			sc.args = append(sc.args, v)
 		default:
 			sc.problems = append(sc.problems, fmt.Sprintf("argument %d has type %v, not known to this test", i, in))
@@ -479,20 +745,48 @@ func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpe
 	if next != len(op.PathParams) {
 		sc.problems = append(sc.problems, fmt.Sprintf("%d path arguments for %d path parameters", next, len(op.PathParams)))
 	}
+	if op.Body != "" && !slices.ContainsFunc(sc.args, func(v reflect.Value) bool { return v.Kind() == reflect.Struct }) {
+		sc.problems = append(sc.problems, "the spec has a body but the method takes none")
+	}
 	if len(op.QueryParams) > 0 && !slices.ContainsFunc(sc.args, func(v reflect.Value) bool { return v.Kind() == reflect.Pointer }) {
 		sc.problems = append(sc.problems, "the spec has query parameters but the method takes no options")
+	}
+	if mt.NumOut() == 0 || mt.Out(mt.NumOut()-1) != tcErrorType {
+		sc.problems = append(sc.problems, "the last result is not an error")
 	}
 	switch mt.NumOut() {
 	case 1:
 	case 2:
-		sc.hasResult = true
+		sc.result = mt.Out(0)
 	default:
 		sc.problems = append(sc.problems, fmt.Sprintf("%d results", mt.NumOut()))
 	}
-	if mt.Out(mt.NumOut()-1) != tcErrorType {
-		sc.problems = append(sc.problems, "the last result is not an error")
-	}
 	return sc
+}
+
+// tcResultProblem says why a method's result type does not return the
+// success schema: an EmptyResponse has no result; another schema is returned
+// as a pointer to its model, or a wrapper schema (one property, a list) as
+// the contents of that property.
+func tcResultProblem(result reflect.Type, success string) string {
+	if success == "EmptyResponse" || success == "" {
+		if result != nil {
+			return fmt.Sprintf("returns %v, but the spec answers %q", result, success)
+		}
+		return ""
+	}
+	model := tcSchemaTypes[success]
+	switch {
+	case result == nil:
+		return fmt.Sprintf("returns no result, but the spec answers %s", success)
+	case model == nil:
+		return fmt.Sprintf("the spec answers %s, which has no model", success)
+	case result == reflect.PointerTo(model):
+		return ""
+	case model.NumField() == 1 && model.Field(0).Type == result:
+		return "" // a wrapper: the method returns its contents
+	}
+	return fmt.Sprintf("returns %v, want *%v or the contents of its only field", result, model)
 }
 
 func tcURLField(t reflect.Type, name string) (reflect.StructField, bool) {
@@ -505,21 +799,23 @@ func tcURLField(t reflect.Type, name string) (reflect.StructField, bool) {
 	return reflect.StructField{}, false
 }
 
-// TestSpecOperationsSendSpecRequests calls every operation of the fact file
-// by reflection and checks the request against the spec: method, the path
+// TestSpecOperationsSendSpecRequests calls every implemented operation by
+// reflection and checks the request against the spec: method, the path
 // template with its parameters escaped into single segments, the query
-// parameters, and a JSON body exactly when the spec has one. It then answers
-// with each documented error status and checks the *APIError names the
-// operation.
+// parameters, and a JSON body exactly when the spec has one, holding every
+// property of the body's schema and nothing else. It answers with the
+// documented success status and a body with every property, and checks the
+// result; then with each documented error status, and checks the *APIError.
 func TestSpecOperationsSendSpecRequests(t *testing.T) {
 	t.Parallel()
 	f := tcLoadFacts(t)
-	for _, op := range f.Operations {
+	for _, op := range tcImplemented(t) {
+		name := tcMethodName(t, op.OperationID)
 		t.Run(op.OperationID, func(t *testing.T) {
 			t.Parallel()
-			method, ok := reflect.TypeFor[OrganizationsAPI]().MethodByName(tcMethodName(op.OperationID))
+			method, ok := reflect.TypeFor[API]().MethodByName(name)
 			if !ok {
-				t.Fatalf("no method %s", tcMethodName(op.OperationID))
+				t.Fatalf("no method %s", name)
 			}
 			sc := tcBuildSpecCall(f, op, method.Type)
 			for _, p := range sc.problems {
@@ -531,14 +827,30 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 			if len(op.Success) != 1 {
 				t.Fatalf("want one documented success, got %+v", op.Success)
 			}
-
-			c, m := tcClient(t, tcReply{Status: op.Success[0].Status, Body: "{}"})
-			out := reflect.ValueOf(c).MethodByName(method.Name).Call(sc.args)
-			if err, _ := out[len(out)-1].Interface().(error); err != nil {
-				t.Fatalf("%s: %v", method.Name, err)
+			success := op.Success[0]
+			if p := tcResultProblem(sc.result, success.Schema); p != "" {
+				t.Fatalf("%s %s", name, p)
 			}
-			if sc.hasResult && out[0].Kind() == reflect.Pointer && out[0].IsNil() {
-				t.Errorf("%s returned a nil result with a nil error", method.Name)
+			if success.ContentType != "application/json" {
+				t.Fatalf("the spec answers %q; the client decodes JSON", success.ContentType)
+			}
+			reply, err := json.Marshal(tcSampleJSON(f, facts.Type{Ref: success.Schema}))
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			c, m := tcClient(t, tcReply{Status: success.Status, Body: string(reply)})
+			out := reflect.ValueOf(c).MethodByName(name).Call(sc.args)
+			if err, _ := out[len(out)-1].Interface().(error); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if sc.result != nil {
+				switch r := out[0]; {
+				case r.Kind() == reflect.Pointer && r.IsNil():
+					t.Errorf("%s returned a nil result with a nil error", name)
+				case r.Kind() == reflect.Slice && r.Len() != 1:
+					t.Errorf("%s returned %d items for an answer with one", name, r.Len())
+				}
 			}
 			r := m.only(t)
 			if r.Method != op.Method {
@@ -555,15 +867,18 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 				t.Errorf("sent a body %q (Content-Type %v) though the spec has none", r.Body, hasCT)
 			}
 			if op.Body != "" {
-				var obj map[string]any
-				if r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(r.Body, &obj) != nil {
-					t.Errorf("body %q with Content-Type %q, want a JSON object", r.Body, r.Header.Get("Content-Type"))
+				var body any
+				if ct := r.Header.Get("Content-Type"); ct != op.BodyContentType || json.Unmarshal(r.Body, &body) != nil {
+					t.Errorf("body %q with Content-Type %q, want JSON with %q", r.Body, ct, op.BodyContentType)
+				}
+				for _, p := range tcCheckJSON(f, body, facts.Type{Ref: op.Body}, "body") {
+					t.Error(p)
 				}
 			}
 
 			for _, e := range op.Errors {
 				c, _ := tcClient(t, tcReply{Status: e.Status, Body: `{"errors":[]}`, Header: http.Header{"X-Cloud-Error-Codes": e.Codes}})
-				out := reflect.ValueOf(c).MethodByName(method.Name).Call(sc.args)
+				out := reflect.ValueOf(c).MethodByName(name).Call(sc.args)
 				err, _ := out[len(out)-1].Interface().(error)
 				var apiErr *APIError
 				if !errors.As(err, &apiErr) {
@@ -584,46 +899,53 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 	}
 }
 
-// tcCodeConstants lists the exported error-code constants by name.
-var tcCodeConstants = []struct{ name, value string }{
-	{"CodeOrganizationInvalidAccess", CodeOrganizationInvalidAccess},
-	{"CodeOrganizationInvalidName", CodeOrganizationInvalidName},
-	{"CodeOrganizationInvitationAlreadyExists", CodeOrganizationInvitationAlreadyExists},
-	{"CodeOrganizationInvitationInvalidEmail", CodeOrganizationInvitationInvalidEmail},
-	{"CodeOrganizationInvitationNotFound", CodeOrganizationInvitationNotFound},
-	{"CodeOrganizationInvitationsRateLimitExceeded", CodeOrganizationInvitationsRateLimitExceeded},
-	{"CodeOrganizationMembershipNotFound", CodeOrganizationMembershipNotFound},
-	{"CodeOrganizationNotFound", CodeOrganizationNotFound},
-	{"CodeOrganizationUserOrganizationAlreadyBelongs", CodeOrganizationUserOrganizationAlreadyBelongs},
-	{"CodeOrganizationUserOrganizationAlreadyExists", CodeOrganizationUserOrganizationAlreadyExists},
-	{"CodeOrganizationUserOrganizationDoesNotBelong", CodeOrganizationUserOrganizationDoesNotBelong},
-	{"CodeRootInvalidAuthentication", CodeRootInvalidAuthentication},
-	{"CodeRootInvalidData", CodeRootInvalidData},
-	{"CodeUserNotFound", CodeUserNotFound},
-	{"CodeRootUnauthorized", CodeRootUnauthorized},
-	{"CodeRootPermissionDenied", CodeRootPermissionDenied},
-}
+// tcInitialisms are the words a code's constant spells in capitals.
+var tcInitialisms = map[string]string{"id": "ID", "idp": "IdP"}
 
 // tcCodeName is the constant name for a code: organization.not_found →
-// CodeOrganizationNotFound.
+// CodeOrganizationNotFound, role_assignments.invalid_target_user_id →
+// CodeRoleAssignmentsInvalidTargetUserID.
 func tcCodeName(code string) string {
 	var b strings.Builder
 	b.WriteString("Code")
 	for part := range strings.FieldsFuncSeq(code, func(r rune) bool { return r == '.' || r == '_' }) {
+		if w, ok := tcInitialisms[part]; ok {
+			b.WriteString(w)
+			continue
+		}
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
 }
 
+func TestSpecCodeNames(t *testing.T) {
+	t.Parallel()
+	for code, want := range map[string]string{
+		"organization.not_found":                  "CodeOrganizationNotFound",
+		"role_assignments.invalid_target_user_id": "CodeRoleAssignmentsInvalidTargetUserID",
+		"org.idp.idp_not_configured":              "CodeOrgIdPIdPNotConfigured",
+		"root.identity_provider":                  "CodeRootIdentityProvider", // only whole words are initialisms
+	} {
+		if got := tcCodeName(code); got != want {
+			t.Errorf("tcCodeName(%q) = %s, want %s", code, got, want)
+		}
+	}
+}
+
 func TestSpecErrorCodeConstants(t *testing.T) {
 	t.Parallel()
 	byValue := map[string]string{}
-	for _, c := range tcCodeConstants {
-		if want := tcCodeName(c.value); c.name != want {
-			t.Errorf("constant %s = %q, want it named %s", c.name, c.value, want)
+	for name, value := range tcStringConstants(t, "errors.go", "Code") {
+		if want := tcCodeName(value); name != want {
+			t.Errorf("constant %s = %q, want it named %s", name, value, want)
 		}
-		byValue[c.value] = c.name
+		if other, dup := byValue[value]; dup {
+			t.Errorf("constants %s and %s share the value %q", name, other, value)
+		}
+		byValue[value] = name
 	}
+	// Every operation of the spec, implemented or not: later operations
+	// only use these constants.
 	specCodes := map[string]bool{}
 	for _, op := range tcLoadFacts(t).Operations {
 		for _, e := range op.Errors {
@@ -632,34 +954,89 @@ func TestSpecErrorCodeConstants(t *testing.T) {
 			}
 		}
 	}
-	if len(specCodes) != 14 {
-		t.Errorf("the spec has %d distinct error codes, the issue counts 14", len(specCodes))
+	if len(specCodes) != 28 {
+		t.Errorf("the spec has %d distinct error codes, want 28", len(specCodes))
 	}
 	for code := range specCodes {
 		if _, ok := byValue[code]; !ok {
 			t.Errorf("spec error code %q has no constant (want %s)", code, tcCodeName(code))
 		}
 	}
-	for _, live := range []string{"root.unauthorized", "root.permission_denied"} {
-		if _, ok := byValue[live]; !ok {
-			t.Errorf("live error code %q has no constant", live)
-		}
+	if _, ok := byValue["root.permission_denied"]; !ok {
+		t.Errorf("live error code root.permission_denied has no constant")
 	}
-	if len(byValue) != len(tcCodeConstants) {
-		t.Errorf("two constants share a value")
+	if len(byValue) != len(specCodes)+1 {
+		t.Errorf("%d constants for %d spec codes and root.permission_denied: which constant is not in the spec?", len(byValue), len(specCodes))
 	}
 }
 
+// tcArea is an area of the API: its interface and the file of its methods.
+type tcArea struct {
+	iface reflect.Type
+	file  string
+}
+
+// tcAreas are the area interfaces API embeds, in its order.
+var tcAreas = []tcArea{
+	{reflect.TypeFor[OrganizationsAPI](), "organizations.go"},
+	{reflect.TypeFor[MembersAPI](), "organizations.go"},
+	{reflect.TypeFor[InvitationsAPI](), "invitations.go"},
+	{reflect.TypeFor[RoleAssignmentsAPI](), "roles.go"},
+}
+
+// TestSpecAreasMakeUpAPI: every method of API is in exactly one area
+// interface, and every area's methods are in API.
+func TestSpecAreasMakeUpAPI(t *testing.T) {
+	t.Parallel()
+	api := reflect.TypeFor[API]()
+	area := map[string]string{}
+	n := 0
+	for _, a := range tcAreas {
+		for i := range a.iface.NumMethod() {
+			m := a.iface.Method(i)
+			n++
+			if other, ok := area[m.Name]; ok {
+				t.Errorf("%s is in %s and in %s", m.Name, other, a.iface.Name())
+			}
+			area[m.Name] = a.iface.Name()
+			if am, ok := api.MethodByName(m.Name); !ok || am.Type != m.Type {
+				t.Errorf("%s.%s is not in API with the same signature", a.iface.Name(), m.Name)
+			}
+		}
+	}
+	for i := range api.NumMethod() {
+		if _, ok := area[api.Method(i).Name]; !ok {
+			t.Errorf("API.%s is in no area interface", api.Method(i).Name)
+		}
+	}
+	if n != api.NumMethod() {
+		t.Errorf("the areas have %d methods, API %d", n, api.NumMethod())
+	}
+}
+
+// tcNotInCurrentSpec is what the doc comment of a method says when its
+// operation is kept from an older spec (x-not-in-current-spec).
+const tcNotInCurrentSpec = "This operation is not in the current spec"
+
 // TestSpecMethodDocsNameTheOperation: each method lives in the file of its
-// area (organizations.go or invitations.go) and its doc comment names the
-// spec's operationId, method and path, as in
-// "Operation list-organization-invitations: GET /organizations/{organization_id}/invitations."
+// area and its doc comment names the spec's operationId, method and path, as
+// in "Operation list-organization-invitations: GET /organizations/{organization_id}/invitations.",
+// and says so when the operation is not in the current spec.
 func TestSpecMethodDocsNameTheOperation(t *testing.T) {
 	t.Parallel()
 	fset := token.NewFileSet()
 	docs := map[string]string{} // method name → file and doc
-	for _, file := range []string{"organizations.go", "invitations.go"} {
-		f, err := parser.ParseFile(fset, file, nil, parser.ParseComments)
+	inFile := map[string]string{}
+	parsed := map[string]bool{}
+	for _, a := range tcAreas {
+		for i := range a.iface.NumMethod() {
+			inFile[a.iface.Method(i).Name] = a.file
+		}
+		if parsed[a.file] {
+			continue
+		}
+		parsed[a.file] = true
+		f, err := parser.ParseFile(fset, a.file, nil, parser.ParseComments)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -668,29 +1045,25 @@ func TestSpecMethodDocsNameTheOperation(t *testing.T) {
 			if !ok || fn.Recv == nil || !fn.Name.IsExported() {
 				continue
 			}
-			docs[fn.Name.Name] = file + "\n" + fn.Doc.Text()
+			docs[fn.Name.Name] = a.file + "\n" + fn.Doc.Text()
 		}
 	}
-	inFile := map[string]string{}
-	for _, id := range tcOrganizationOps {
-		inFile[id] = "organizations.go"
-	}
-	for _, id := range tcInvitationOps {
-		inFile[id] = "invitations.go"
-	}
-	for _, op := range tcLoadFacts(t).Operations {
-		name := tcMethodName(op.OperationID)
+	for _, op := range tcImplemented(t) {
+		name := tcMethodName(t, op.OperationID)
 		doc, ok := docs[name]
 		if !ok {
-			t.Errorf("%s is not declared in organizations.go or invitations.go", name)
+			t.Errorf("%s is not declared in the file of its area (%s)", name, inFile[name])
 			continue
 		}
 		file, text, _ := strings.Cut(doc, "\n")
-		if file != inFile[op.OperationID] {
-			t.Errorf("%s is in %s, want %s", name, file, inFile[op.OperationID])
+		if file != inFile[name] {
+			t.Errorf("%s is in %s, want %s", name, file, inFile[name])
 		}
 		if want := fmt.Sprintf("Operation %s: %s %s", op.OperationID, op.Method, op.Path); !strings.Contains(text, want) {
 			t.Errorf("the doc comment of %s does not say %q:\n%s", name, want, text)
+		}
+		if said := strings.Contains(text, tcNotInCurrentSpec); said != op.NotInCurrentSpec {
+			t.Errorf("the doc comment of %s says %q: %v; the operation is marked x-not-in-current-spec: %v", name, tcNotInCurrentSpec, said, op.NotInCurrentSpec)
 		}
 	}
 }

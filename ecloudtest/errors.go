@@ -18,22 +18,35 @@ const (
 
 // messages are the spec's messages for its error codes.
 var messages = map[string]string{
-	ecloud.CodeOrganizationInvalidAccess:                  "The current user does not have access to the requested organization.",
-	ecloud.CodeOrganizationInvalidName:                    "Name must be between 2 and 30 characters.",
-	ecloud.CodeOrganizationInvitationAlreadyExists:        "Invitation already sent.",
-	ecloud.CodeOrganizationInvitationInvalidEmail:         "Invitation email was not valid.",
-	ecloud.CodeOrganizationInvitationNotFound:             "Invitation not found.",
-	ecloud.CodeOrganizationInvitationsRateLimitExceeded:   "Request exceeds organization invitation creation rate limits.",
-	ecloud.CodeOrganizationMembershipNotFound:             "Organization membership not found.",
-	ecloud.CodeOrganizationNotFound:                       "Organization not found.",
-	ecloud.CodeOrganizationUserOrganizationAlreadyBelongs: "User already belongs to organization.",
-	ecloud.CodeOrganizationUserOrganizationAlreadyExists:  "User already has an organization.",
-	ecloud.CodeOrganizationUserOrganizationDoesNotBelong:  "Invitation sender does not belong to organization.",
-	ecloud.CodeRootInvalidAuthentication:                  "The current user authentication is not valid.",
-	ecloud.CodeRootInvalidData:                            "The request data is not valid.",
-	ecloud.CodeUserNotFound:                               "User not found.",
-	ecloud.CodeRootUnauthorized:                           "You are not authorized to perform this action.",
-	ecloud.CodeRootPermissionDenied:                       "You do not have permission to perform this action.",
+	ecloud.CodeOrganizationInvalidAccess:                        "The current user does not have access to the requested organization.",
+	ecloud.CodeOrganizationInvalidName:                          "Name must be between 2 and 30 characters.",
+	ecloud.CodeOrganizationInvitationAlreadyExists:              "Invitation already sent.",
+	ecloud.CodeOrganizationInvitationInvalidEmail:               "Invitation email was not valid.",
+	ecloud.CodeOrganizationInvitationNotFound:                   "Invitation not found.",
+	ecloud.CodeOrganizationInvitationsRateLimitExceeded:         "Request exceeds organization invitation creation rate limits.",
+	ecloud.CodeOrganizationMembershipNotFound:                   "Organization membership not found.",
+	ecloud.CodeOrganizationNotFound:                             "Organization not found.",
+	ecloud.CodeOrganizationUserOrganizationAlreadyBelongs:       "User already belongs to organization.",
+	ecloud.CodeOrganizationUserOrganizationAlreadyExists:        "User already has an organization.",
+	ecloud.CodeOrganizationUserOrganizationDoesNotBelong:        "Invitation sender does not belong to organization.",
+	ecloud.CodeRootInvalidAuthentication:                        "The current user authentication is not valid.",
+	ecloud.CodeRootInvalidData:                                  "The request data is not valid.",
+	ecloud.CodeUserNotFound:                                     "User not found.",
+	ecloud.CodeOrganizationInvitationsPendingLimitExceeded:      "Request exceeds maximum pending invitations per organization.",
+	ecloud.CodeRoleAssignmentsInvalidTargetUserID:               "The target user Id is invalid.",
+	ecloud.CodeRoleAssignmentsUnauthorizedRoleAssignments:       "You are not authorised to add the specified RoleAssignments.",
+	ecloud.CodeOrgDomainClaimAlreadyExists:                      "Domain claim already exists.",
+	ecloud.CodeOrgDomainClaimConcurrentOrganizationModification: "Concurrent organization modification.",
+	ecloud.CodeOrgIdPIdPConfigured:                              "An IdP is configured for the organization.",
+	ecloud.CodeOrgIdPIdPNotConfigured:                           "IdP was not configured yet.",
+	ecloud.CodeOrgRoleMappingRuleAmbiguousRule:                  "Invalid rule.",
+	ecloud.CodeOrgRoleMappingRuleEmailSyntaxError:               "Validation error.",
+	ecloud.CodeOrgRoleMappingRuleEmptyRule:                      "Empty rule.",
+	ecloud.CodeOrgRoleMappingRuleRoleMappingNotFound:            "Role mapping not found.",
+	ecloud.CodeOrgRoleMappingRuleSyntaxError:                    "Validation error.",
+	ecloud.CodeOrgRoleMappingRuleTooManyRoleMappings:            "Validation error.",
+	ecloud.CodeRootUnauthorized:                                 "You are not authorized to perform this action.",
+	ecloud.CodeRootPermissionDenied:                             "You do not have permission to perform this action.",
 }
 
 // message is the spec's message for code, or the status text.
@@ -49,6 +62,14 @@ func message(code string, status int) string {
 type apiError struct {
 	status  int
 	details []ecloud.ErrorDetail
+}
+
+// add appends an error with code; an empty msg is the spec's message.
+func (e *apiError) add(code, msg string, fields ...string) {
+	if msg == "" {
+		msg = message(code, e.status)
+	}
+	e.details = append(e.details, detail(code, msg, fields...))
 }
 
 func detail(code, msg string, fields ...string) ecloud.ErrorDetail {

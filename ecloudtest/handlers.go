@@ -34,7 +34,7 @@ type opSpec struct {
 	handler func(s *Server, r *request) (any, *apiError)
 }
 
-// operations are the ten Organizations operations, by spec operationId.
+// operations are the operations the fake serves, by spec operationId.
 var operations = map[string]opSpec{
 	ecloud.OpListOrganizations:             {http.MethodGet, http.StatusOK, false, (*Server).listOrganizations},
 	ecloud.OpGetOrganization:               {http.MethodGet, http.StatusOK, false, (*Server).getOrganization},
@@ -46,6 +46,8 @@ var operations = map[string]opSpec{
 	ecloud.OpGetOrganizationInvitation:     {http.MethodGet, http.StatusOK, false, (*Server).getInvitation},
 	ecloud.OpAcceptOrganizationInvitation:  {http.MethodPost, http.StatusOK, false, (*Server).acceptInvitation},
 	ecloud.OpDeleteOrganizationInvitations: {http.MethodDelete, http.StatusOK, false, (*Server).deleteInvitations},
+	ecloud.OpAddRoleAssignments:            {http.MethodPost, http.StatusOK, true, (*Server).addRoleAssignments},
+	ecloud.OpRemoveRoleAssignments:         {http.MethodDelete, http.StatusOK, true, (*Server).removeRoleAssignments},
 }
 
 // request is a routed, validated request.
@@ -53,6 +55,7 @@ type request struct {
 	op    string
 	org   string   // {organization_id}
 	token string   // {invitation_token}
+	user  string   // {user_id}
 	list  []string // {user_ids} or {invitation_tokens}, split on commas
 	force bool
 	body  []byte
@@ -145,10 +148,14 @@ func route(escaped string) (*request, []string) {
 		}
 		segs[i] = seg
 	}
+	req := &request{}
+	if raw[0] == "users" && len(raw) == 3 && raw[2] == "role_assignments" {
+		req.user = segs[1]
+		return req, []string{ecloud.OpAddRoleAssignments, ecloud.OpRemoveRoleAssignments}
+	}
 	if raw[0] != "organizations" {
 		return nil, nil
 	}
-	req := &request{}
 	switch {
 	case len(raw) == 1:
 		return req, []string{ecloud.OpListOrganizations}
@@ -178,14 +185,15 @@ func route(escaped string) (*request, []string) {
 }
 
 // readQuery accepts only the spec's query parameters: force, on
-// delete-organization-memberships, as "true" or "false".
+// delete-organization-memberships and remove-role-assignments, as "true" or
+// "false".
 func (req *request) readQuery(rawQuery string) *apiError {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return invalidData("The query string cannot be parsed.")
 	}
 	for name, values := range q {
-		if name != "force" || req.op != ecloud.OpDeleteOrganizationMemberships {
+		if name != "force" || (req.op != ecloud.OpDeleteOrganizationMemberships && req.op != ecloud.OpRemoveRoleAssignments) {
 			return invalidData(fmt.Sprintf("Unknown query parameter %q.", name), name)
 		}
 		if len(values) != 1 || (values[0] != "true" && values[0] != "false") {
@@ -366,7 +374,7 @@ func (s *Server) createInvitations(req *request) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if e := validateRoles(body.RoleAssignments, req.org); e != nil {
+	if e := validateRoles(body.RoleAssignments, "role_assignments", req.org); e != nil {
 		return nil, e
 	}
 
@@ -517,52 +525,4 @@ func parseExpiresIn(v string) (time.Duration, bool) {
 	}
 	d, err := time.ParseDuration(v)
 	return d, err == nil && d > 0
-}
-
-// validateRoles checks role assignments as the spec describes them: IDs
-// present, scoped to the organization of the call, and deployment_ids /
-// project_ids absent when all is true and present otherwise.
-func validateRoles(ra *ecloud.RoleAssignments, orgID string) *apiError {
-	if ra == nil {
-		return nil
-	}
-	var bad []ecloud.ErrorDetail
-	check := func(field string, ok bool, msg string) {
-		if !ok {
-			bad = append(bad, detail(ecloud.CodeRootInvalidData, msg, field))
-		}
-	}
-	scoped := func(field, roleID, org string) {
-		check(field+".role_id", roleID != "", "role_id is required.")
-		check(field+".organization_id", org == orgID, "organization_id must be the organization of the request.")
-	}
-	for i, a := range ra.Platform {
-		check(fmt.Sprintf("role_assignments.platform[%d].role_id", i), a.RoleID != "", "role_id is required.")
-	}
-	for i, a := range ra.Organization {
-		scoped(fmt.Sprintf("role_assignments.organization[%d]", i), a.RoleID, a.OrganizationID)
-	}
-	for i, a := range ra.Deployment {
-		f := fmt.Sprintf("role_assignments.deployment[%d]", i)
-		scoped(f, a.RoleID, a.OrganizationID)
-		all := a.All != nil && *a.All
-		check(f+".deployment_ids", all == (a.DeploymentIDs == nil), "deployment_ids must be absent when all is true and present otherwise.")
-	}
-	if p := ra.Project; p != nil {
-		for kind, list := range map[string][]ecloud.ProjectRoleAssignment{
-			"elasticsearch": p.Elasticsearch, "observability": p.Observability, "security": p.Security,
-		} {
-			for i, a := range list {
-				f := fmt.Sprintf("role_assignments.project.%s[%d]", kind, i)
-				scoped(f, a.RoleID, a.OrganizationID)
-				all := a.All != nil && *a.All
-				check(f+".project_ids", all == (a.ProjectIDs == nil), "project_ids must be absent when all is true and present otherwise.")
-			}
-		}
-	}
-	if bad != nil {
-		slices.SortFunc(bad, func(a, b ecloud.ErrorDetail) int { return strings.Compare(a.Fields[0], b.Fields[0]) })
-		return &apiError{status: http.StatusBadRequest, details: bad}
-	}
-	return nil
 }

@@ -30,6 +30,8 @@ var routes = map[string]string{
 	ecloud.OpGetOrganizationInvitation:     `/organizations/invitations/[^/]+$`,
 	ecloud.OpAcceptOrganizationInvitation:  `/organizations/invitations/[^/]+/_accept$`,
 	ecloud.OpDeleteOrganizationInvitations: `/organizations/[^/]+/invitations/[^/]+$`,
+	ecloud.OpAddRoleAssignments:            `/users/[^/]+/role_assignments$`,
+	ecloud.OpRemoveRoleAssignments:         `/users/[^/]+/role_assignments$`,
 }
 
 // Route returns the HTTP method of an operation (a spec operationId) and an

@@ -36,6 +36,7 @@ func TestRegisterJSONEveryOperation(t *testing.T) {
 	inv := ecloud.OrganizationInvitation{Token: "tok", Email: "ada@example.com", CreatedAt: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC),
 		ExpiresAt: time.Date(2025, 7, 3, 0, 0, 0, 0, time.UTC), Organization: org}
 	member := ecloud.OrganizationMembership{OrganizationID: "org/1", UserID: "u1", MemberSince: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	roles := ecloud.RoleAssignments{Organization: []ecloud.OrganizationRoleAssignment{{RoleID: "billing-admin", OrganizationID: "org/1"}}}
 	ctx := t.Context()
 	for _, tc := range []struct {
 		op   string
@@ -65,6 +66,12 @@ func TestRegisterJSONEveryOperation(t *testing.T) {
 		{"accept-organization-invitation", nil, func(c *ecloud.Client) (any, error) { return nil, c.AcceptOrganizationInvitation(ctx, "tok") }, nil},
 		{"delete-organization-invitations", nil, func(c *ecloud.Client) (any, error) {
 			return nil, c.DeleteOrganizationInvitations(ctx, "org/1", []string{"tok", "tok2"})
+		}, nil},
+		{ecloud.OpAddRoleAssignments, nil, func(c *ecloud.Client) (any, error) {
+			return nil, c.AddRoleAssignments(ctx, "realm/u1", roles)
+		}, nil},
+		{ecloud.OpRemoveRoleAssignments, nil, func(c *ecloud.Client) (any, error) {
+			return nil, c.RemoveRoleAssignments(ctx, "realm/u1", roles, &ecloud.RemoveRoleAssignmentsOptions{Force: ecloud.Ptr(true)})
 		}, nil},
 	} {
 		t.Run(tc.op, func(t *testing.T) {
@@ -111,6 +118,16 @@ func TestRoutesDoNotOverlap(t *testing.T) {
 	}
 	if err := c.DeleteOrganizationInvitations(ctx, "o", []string{"t"}); !ecloud.HasCode(err, ecloud.CodeOrganizationInvitationNotFound) {
 		t.Errorf("DeleteOrganizationInvitations = %v", err)
+	}
+	// Add and remove share a path: each reaches its own route.
+	ecloudtest.RegisterJSON(mock, ecloud.OpAddRoleAssignments, nil)
+	ecloudtest.RegisterError(mock, ecloud.OpRemoveRoleAssignments, 403, ecloud.CodeRoleAssignmentsUnauthorizedRoleAssignments)
+	roles := ecloud.RoleAssignments{Platform: []ecloud.PlatformRoleAssignment{{RoleID: "r"}}}
+	if err := c.AddRoleAssignments(ctx, "u", roles); err != nil {
+		t.Errorf("AddRoleAssignments = %v", err)
+	}
+	if err := c.RemoveRoleAssignments(ctx, "u", roles, nil); !ecloud.HasCode(err, ecloud.CodeRoleAssignmentsUnauthorizedRoleAssignments) {
+		t.Errorf("RemoveRoleAssignments = %v", err)
 	}
 	// Nothing registered for accept: a transport error, not a wrong route.
 	if err := c.AcceptOrganizationInvitation(ctx, "t"); err == nil {

@@ -2,9 +2,10 @@
 // Organizations API, for tests of code that uses ecloud, plus helpers that
 // register spec-shaped responders on a github.com/jarcoal/httpmock transport.
 //
-// A Server serves the ten Organizations operations on a local
-// net/http/httptest server and keeps organizations, members and invitations
-// in memory:
+// A Server serves every operation of ecloud.API (the Organizations
+// operations and the members' role assignments) on a local
+// net/http/httptest server and keeps organizations, members with their role
+// assignments, and invitations in memory:
 //
 //	srv := ecloudtest.NewServer()
 //	defer srv.Close()
@@ -47,6 +48,43 @@
 //     (these two codes are the fake's own).
 //   - list-organizations returns every organization in one page.
 //
+// Role assignments (add-role-assignments, remove-role-assignments), where
+// the API documentation is silent:
+//   - A RoleAssignments is a set of atomic grants, one per (scope, project
+//     type, role_id, organization_id, target, application roles), where the
+//     target of a deployment or project grant is one ID or "all":
+//     deployment_ids [d1, d2] is two grants. An add is a set union and a
+//     remove a set difference: adding a grant that exists changes nothing,
+//     removing one that does not exist changes nothing, and removing
+//     {role, [d1]} from {role, [d1, d2]} leaves {role, [d2]}. This matches
+//     what the live API was seen to do (an overlapping add followed by a
+//     remove strips the overlap).
+//   - "all" is a target of its own: removing d1 leaves "all", and removing
+//     "all" leaves d1. Application roles are part of a grant: {role, d1}
+//     and {role, d1, application_roles [viewer]} are two grants.
+//   - Grants go to the user's membership of their organization_id;
+//     list-organization-members shows each membership's. After a change they
+//     are listed in canonical form: sorted, one assignment per role,
+//     organization and application roles with its IDs sorted, "all" apart,
+//     and no role_assignments at all when none is left. Role assignments
+//     given to AddMember or brought by an accepted invitation are kept as
+//     given until a change.
+//   - A change is all or nothing. A user who is a member of no
+//     organization is 400 role_assignments.invalid_target_user_id (field
+//     user_id), and so is an assignment in an organization the user is not a
+//     member of; an organization the fake does not know is 403
+//     role_assignments.unauthorized_role_assignments, and so is a platform
+//     role (an organization's credentials cannot change platform roles). A
+//     request that assigns nothing is 400 root.invalid_data. Assignments are
+//     checked as for invitations: role_id and organization_id present,
+//     deployment_ids / project_ids absent when all is true and present
+//     otherwise.
+//   - HideDeployment(id) makes every add or remove that names the
+//     deployment 403 role_assignments.unauthorized_role_assignments, as the
+//     live API answers for a deployment that was deleted or that the caller
+//     cannot see; grants on it stay listed. force is accepted on
+//     remove-role-assignments and changes nothing.
+//
 // Error messages name emails and user IDs but never a token or a credential.
 package ecloudtest
 
@@ -83,6 +121,7 @@ type Server struct {
 	users    map[string]string      // lower-cased email -> user ID
 	userIDs  map[string]bool
 	failures map[string][]failure // by operationId, first in first out
+	hidden   map[string]bool      // deployment IDs (HideDeployment)
 }
 
 type orgState struct {
@@ -110,6 +149,7 @@ func NewServer() *Server {
 		users:    map[string]string{},
 		userIDs:  map[string]bool{},
 		failures: map[string][]failure{},
+		hidden:   map[string]bool{},
 	}
 	s.ts = httptest.NewServer(s)
 	return s

@@ -2,8 +2,12 @@ package ecloudtest
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -338,5 +342,89 @@ func TestSuccessStatusesAndShapes(t *testing.T) {
 		if r := send(t, s, http.MethodGet, path, "", nil); r.status != 200 || strings.TrimSpace(string(r.body)) != want {
 			t.Errorf("GET %s = %d %s, want 200 %s", path, r.status, r.body, want)
 		}
+	}
+}
+
+func TestRoleAssignmentRequests(t *testing.T) {
+	t.Parallel()
+	s := newRawServer(t)
+	const path = "/api/v1/users/u-1/role_assignments"
+	const good = `{"deployment":[{"role_id":"deployment-viewer","organization_id":"org-1","deployment_ids":["d1"]}]}`
+	for _, tc := range []struct {
+		name, method, path, body, contentType string
+	}{
+		{"no content type", http.MethodPost, path, good, ""},
+		{"no body", http.MethodDelete, path, "", "application/json"},
+		{"array", http.MethodPost, path, `[` + good + `]`, "application/json"},
+		{"nothing assigned", http.MethodPost, path, `{}`, "application/json"},
+		{"empty lists", http.MethodDelete, path, `{"deployment":[],"project":{"security":[]}}`, "application/json"},
+		{"unknown field", http.MethodPost, path, `{"deployments":[]}`, "application/json"},
+		{"unknown nested field", http.MethodPost, path, `{"deployment":[{"role_id":"r","organization_id":"org-1","all":true,"scope":"x"}]}`, "application/json"},
+		{"ids not a list", http.MethodDelete, path, `{"deployment":[{"role_id":"r","organization_id":"org-1","deployment_ids":"d1"}]}`, "application/json"},
+		{"force on add", http.MethodPost, path + "?force=true", good, "application/json"},
+		{"force not a boolean", http.MethodDelete, path + "?force=yes", good, "application/json"},
+		{"unknown query", http.MethodDelete, path + "?dry_run=true", good, "application/json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			send(t, s, tc.method, tc.path, tc.body, map[string]string{"Content-Type": tc.contentType}).wantError(t, 400, ecloud.CodeRootInvalidData)
+		})
+	}
+	if ra := s.Members("org-1")[0].RoleAssignments; ra != nil {
+		t.Fatalf("refused requests changed the roles: %+v", ra)
+	}
+	for _, p := range []string{"/api/v1/users/u-1", "/api/v1/users/u-1/role_assignments/x", "/api/v1/users//role_assignments", "/api/v1/users/u-1/roles"} {
+		send(t, s, http.MethodPost, p, good, nil).wantError(t, 404, codeResourceNotFound)
+	}
+	r := send(t, s, http.MethodGet, path, "", nil)
+	r.wantError(t, 405, codeMethodNotAllowed)
+	if got := r.header.Get("Allow"); got != "POST, DELETE" {
+		t.Errorf("Allow = %q, want POST, DELETE", got)
+	}
+	if r := send(t, s, http.MethodPost, path, good, nil); r.status != 200 || strings.TrimSpace(string(r.body)) != "{}" {
+		t.Errorf("add: %d %s, want 200 {}", r.status, r.body)
+	}
+	if r := send(t, s, http.MethodDelete, path+"?force=false", good, nil); r.status != 200 || strings.TrimSpace(string(r.body)) != "{}" {
+		t.Errorf("remove: %d %s, want 200 {}", r.status, r.body)
+	}
+	// The user ID is one path segment, escaped.
+	s.AddMember("org-1", ecloud.OrganizationMembership{UserID: "realm/u 3"})
+	if r := send(t, s, http.MethodPost, "/api/v1/users/realm%2Fu%203/role_assignments", good, nil); r.status != 200 {
+		t.Errorf("escaped user ID: %d %s", r.status, r.body)
+	}
+}
+
+// TestEveryOperationOfTheSDKIsServed: the fake and the httpmock helpers know
+// every operation of ecloud.API, by the Op constant of its method.
+func TestEveryOperationOfTheSDKIsServed(t *testing.T) {
+	t.Parallel()
+	f, err := parser.ParseFile(token.NewFileSet(), "../operations.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opOf := map[string]string{} // method name → operationId
+	ast.Inspect(f, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok && len(vs.Values) == 1 {
+			if lit, ok := vs.Values[0].(*ast.BasicLit); ok {
+				opOf[strings.TrimPrefix(vs.Names[0].Name, "Op")] = strings.Trim(lit.Value, `"`)
+			}
+		}
+		return true
+	})
+	api := reflect.TypeFor[ecloud.API]()
+	for i := range api.NumMethod() {
+		op, ok := opOf[api.Method(i).Name]
+		if !ok {
+			t.Errorf("method %s has no Op constant", api.Method(i).Name)
+			continue
+		}
+		if _, ok := operations[op]; !ok {
+			t.Errorf("the fake does not serve %s (%s)", op, api.Method(i).Name)
+		}
+		if _, ok := routes[op]; !ok {
+			t.Errorf("Route has no pattern for %s", op)
+		}
+	}
+	if len(operations) != api.NumMethod() || len(routes) != api.NumMethod() {
+		t.Errorf("the fake serves %d operations and routes %d, the SDK has %d", len(operations), len(routes), api.NumMethod())
 	}
 }

@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // invite invites emails to orgID (or to the caller's only organization) in
 // one call, with an organization role when role is set, and prints each
 // invitation's expiry.
-func invite(ctx context.Context, api ecloud.OrganizationsAPI, orgID string, emails []string, expiresIn, role string, w io.Writer) error {
+func invite(ctx context.Context, api demo.API, orgID string, emails []string, expiresIn, role string, w io.Writer) error {
 	orgID, err := demo.Organization(ctx, api, orgID)
 	if err != nil {
 		return err

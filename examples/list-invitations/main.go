@@ -58,7 +58,7 @@ type row struct {
 
 // listInvitations prints the invitations of orgID (or of the caller's only
 // organization) as a table or as JSON.
-func listInvitations(ctx context.Context, api ecloud.OrganizationsAPI, orgID string, asJSON bool, w io.Writer) error {
+func listInvitations(ctx context.Context, api demo.API, orgID string, asJSON bool, w io.Writer) error {
 	orgID, err := demo.Organization(ctx, api, orgID)
 	if err != nil {
 		return err

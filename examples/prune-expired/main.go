@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // prune lists the invitations of orgID (or of the caller's only
 // organization), prints the expired ones that were not accepted, and
 // deletes them in one call unless dryRun.
-func prune(ctx context.Context, api ecloud.OrganizationsAPI, orgID string, dryRun bool, w io.Writer) error {
+func prune(ctx context.Context, api demo.API, orgID string, dryRun bool, w io.Writer) error {
 	orgID, err := demo.Organization(ctx, api, orgID)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecloud-go/ecloud"
 	"github.com/ecloud-go/ecloud/ecloudtest"
+	"github.com/ecloud-go/ecloud/examples/internal/demo"
 	"go.uber.org/goleak"
 )
 
@@ -21,13 +22,13 @@ func noEnv(string) string { return "" }
 
 // counting counts the delete calls made through the API.
 type counting struct {
-	ecloud.OrganizationsAPI
+	demo.API
 	deletes atomic.Int32
 }
 
 func (c *counting) DeleteOrganizationInvitations(ctx context.Context, org string, tokens []string) error {
 	c.deletes.Add(1)
-	return c.OrganizationsAPI.DeleteOrganizationInvitations(ctx, org, tokens)
+	return c.API.DeleteOrganizationInvitations(ctx, org, tokens)
 }
 
 // newServer has organization org-1 with two expired invitations, a pending
@@ -62,7 +63,7 @@ func emails(invs []ecloud.OrganizationInvitation) string {
 func TestDryRunDeletesNothing(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	api := &counting{OrganizationsAPI: srv.Client()}
+	api := &counting{API: srv.Client()}
 	var out bytes.Buffer
 	if err := prune(t.Context(), api, "org-1", true, &out); err != nil {
 		t.Fatal(err)
@@ -84,7 +85,7 @@ func TestDryRunDeletesNothing(t *testing.T) {
 func TestPruneDeletesExpiredInOneCall(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	api := &counting{OrganizationsAPI: srv.Client()}
+	api := &counting{API: srv.Client()}
 	var out bytes.Buffer
 	if err := prune(t.Context(), api, "", false, &out); err != nil {
 		t.Fatal(err)

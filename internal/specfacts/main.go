@@ -1,11 +1,11 @@
-// Command specfacts extracts, from the Swagger 2.0 spec of the Organizations
+// Command specfacts extracts, from the OpenAPI 3.0 spec of the Organizations
 // API, the facts the spec drift test (spec_test.go) checks the SDK against:
 // each schema's properties (JSON name, type, required flag) and each
-// operation's id, method, path, parameters, success response and documented
-// error statuses with their x-cloud-error-codes. Run it from the repository
+// operation's id, method, path, parameters, request body, success response
+// and documented error statuses with their x-cloud-error-codes. Run it from the repository
 // root when the spec changes, and commit the result:
 //
-//	go run ./internal/specfacts -spec ../shared/spec/organizations-subset.json -out testdata/spec_facts.json
+//	go run ./internal/specfacts -spec ../shared/spec/organizations-current.json -out testdata/spec_facts.json
 //
 // The output is deterministic (sorted), so a diff of the fact file shows
 // exactly what changed in the contract.
@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	specPath := flag.String("spec", "../shared/spec/organizations-subset.json", "the Swagger 2.0 spec")
+	specPath := flag.String("spec", "../shared/spec/organizations-current.json", "the OpenAPI 3.0 spec")
 	out := flag.String("out", "testdata/spec_facts.json", "the fact file to write")
 	flag.Parse()
 	if err := run(*specPath, *out); err != nil {

@@ -61,6 +61,14 @@ func NoArgs(positional []string) error {
 	return nil
 }
 
+// API is what the example programs call: the organizations, to find the
+// caller's only one, and the invitations. Each program depends on this
+// rather than on *ecloud.Client or ecloud.API, so its tests need nothing else.
+type API interface {
+	ecloud.OrganizationsAPI
+	ecloud.InvitationsAPI
+}
+
 // OrgID is the ID of the demo organization.
 const OrgID = "demo-org"
 
