@@ -16,10 +16,10 @@
 //
 // # Rules
 //
-// Roles are compared as sets of grants (package internal/grant; the README's
-// "Roles" section): one grant per scope, role, organization, target and
-// application roles, where a deployment or project target is one ID or
-// "all". Only the difference is sent: giving a member one more deployment
+// Roles are compared as sets of grants, as package ecloudtest and the
+// README's "Roles" section describe them: one grant per scope, role,
+// organization, target and application roles, where a deployment or project
+// target is one ID or "all". Only the difference is sent: giving a member one more deployment
 // adds exactly that grant, and nothing the member keeps is removed or sent
 // again, so a grant on a deleted or hidden deployment that the list does not
 // change can never make a change fail. Only grants in the organization being
