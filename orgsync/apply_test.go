@@ -99,9 +99,7 @@ func TestAMembersRolesAreAddedBeforeTheyAreRemoved(t *testing.T) {
 // list.
 func TestApplyThenPlanIsEmpty(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	everyKind(f)
-	want := Desired{Members: everyKindList, RemoveUnlisted: true}
+	f, want, _ := everyKind(t)
 	res := f.apply(t, f.plan(t, want), nil)
 	if res.Count(Done) != len(everyKindPlan)-1 {
 		t.Errorf("result:\n%s", res)
@@ -119,10 +117,9 @@ func TestApplyThenPlanIsEmpty(t *testing.T) {
 // was not started is skipped; the error wraps the API's.
 func TestStopAtTheFirstError(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	everyKind(f)
+	f, want, _ := everyKind(t)
 	f.srv.FailNext(ecloud.OpCreateOrganizationInvitations, http.StatusBadRequest, ecloud.CodeOrganizationInvitationsPendingLimitExceeded)
-	p := f.plan(t, Desired{Members: everyKindList, RemoveUnlisted: true})
+	p := f.plan(t, want)
 	res, err := Apply(t.Context(), f.client, p, &ApplyOptions{Concurrency: 1})
 	if !ecloud.HasCode(err, ecloud.CodeOrganizationInvitationsPendingLimitExceeded) || !errors.Is(err, ecloud.ErrBadRequest) {
 		t.Fatalf("error %v", err)
@@ -148,9 +145,7 @@ func TestStopAtTheFirstError(t *testing.T) {
 // applying that converges.
 func TestContinueOnErrorThenConverge(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	everyKind(f)
-	want := Desired{Members: everyKindList, RemoveUnlisted: true}
+	f, want, _ := everyKind(t)
 	f.srv.FailNext(ecloud.OpAddRoleAssignments, http.StatusServiceUnavailable) // not retried: a POST that reached the server
 	f.srv.FailNext(ecloud.OpDeleteOrganizationMemberships, http.StatusInternalServerError)
 	res, err := Apply(t.Context(), f.client, f.plan(t, want), &ApplyOptions{Concurrency: 2, ContinueOnError: true})
@@ -214,9 +209,8 @@ func TestAPOSTIsSentOnce(t *testing.T) {
 // skipped, and the error matches context.Canceled.
 func TestCancelledContext(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	everyKind(f)
-	p := f.plan(t, Desired{Members: everyKindList, RemoveUnlisted: true})
+	f, want, _ := everyKind(t)
+	p := f.plan(t, want)
 	before := f.state(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	api := &hooked{API: f.client, before: func(string) { cancel() }}
@@ -237,9 +231,8 @@ func TestCancelledContext(t *testing.T) {
 	}
 
 	// Cancelled before Apply: nothing starts.
-	f = newFixture(t)
-	everyKind(f)
-	p = f.plan(t, Desired{Members: everyKindList, RemoveUnlisted: true})
+	f, want, _ = everyKind(t)
+	p = f.plan(t, want)
 	res, err = Apply(ctx, f.client, p, nil)
 	if !errors.Is(err, context.Canceled) || res.Count(Skipped) != len(res.Outcomes) || len(f.rec.writes()) != 0 {
 		t.Errorf("error %v, writes %q\n%s", err, f.rec.writes(), res)

@@ -58,15 +58,15 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-// everyKind seeds an organization in which a sync of everyKindList, with
-// RemoveUnlisted, has an action of every kind, and returns the tokens of
+// everyKind returns a fixture whose organization needs an action of every
+// kind to match want (everyKindList, with RemoveUnlisted), and the tokens of
 // its invitations.
-func everyKind(f *fixture) []string {
+func everyKind(t *testing.T) (f *fixture, want Desired, tokens []string) {
+	f = newFixture(t)
 	f.member("owner@example.com", admin)
 	f.member("ada@example.com", viewer("d-1", "d-2"))
 	f.member("bob@example.com", orgRole("billing-admin"))
 	f.srv.AddMember(org, ecloud.OrganizationMembership{UserID: "u-ghost"}) // no email
-	var toks []string
 	for _, inv := range []ecloud.OrganizationInvitation{
 		f.invitation("cy@example.com", "pending", viewer("d-1")),
 		f.invitation("cy@example.com", "expired", viewer("d-1")),
@@ -75,9 +75,9 @@ func everyKind(f *fixture) []string {
 		f.invitation("fay@example.com", "pending"),
 		f.invitation("gus@example.com", "accepted"),
 	} {
-		toks = append(toks, inv.Token)
+		tokens = append(tokens, inv.Token)
 	}
-	return toks
+	return f, Desired{Members: everyKindList, RemoveUnlisted: true}, tokens
 }
 
 var everyKindList = []Member{
@@ -106,9 +106,7 @@ var everyKindPlan = []string{
 // invitations ignored; and the same text every time.
 func TestPlanString(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	everyKind(f)
-	want := Desired{Members: everyKindList, RemoveUnlisted: true}
+	f, want, _ := everyKind(t)
 	p := f.plan(t, want)
 	if d := cmp.Diff(everyKindPlan, lines(p.String())); d != "" {
 		t.Errorf("plan (-want +got):\n%s", d)
@@ -127,9 +125,8 @@ func TestPlanString(t *testing.T) {
 // order gives the same plan.
 func TestPlanOrderDoesNotDependOnTheListing(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	everyKind(f)
-	d, err := readDesired(org, Desired{Members: everyKindList, RemoveUnlisted: true})
+	f, want, _ := everyKind(t)
+	d, err := readDesired(org, want)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,17 +154,16 @@ func TestPlanOrderDoesNotDependOnTheListing(t *testing.T) {
 // invitations, and send nothing else.
 func TestDryRunSendsNoWrite(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	everyKind(f)
+	f, want, _ := everyKind(t)
 	before := f.state(t)
-	p := f.plan(t, Desired{Members: everyKindList, RemoveUnlisted: true})
+	p := f.plan(t, want)
 	_ = p.String()
 	var got []string
 	for _, s := range f.rec.sent() {
 		got = append(got, s.method+" "+s.path)
 	}
-	want := []string{"GET /api/v1/organizations/org-1/members", "GET /api/v1/organizations/org-1/invitations"}
-	if d := cmp.Diff(want, got); d != "" {
+	reads := []string{"GET /api/v1/organizations/org-1/members", "GET /api/v1/organizations/org-1/invitations"}
+	if d := cmp.Diff(reads, got); d != "" {
 		t.Errorf("requests (-want +got):\n%s", d)
 	}
 	if f.state(t) != before {
@@ -179,9 +175,8 @@ func TestDryRunSendsNoWrite(t *testing.T) {
 // never show an invitation token, whichever way they are printed.
 func TestNoTokenIsEverPrinted(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	toks := everyKind(f)
-	p := f.plan(t, Desired{Members: everyKindList, RemoveUnlisted: true})
+	f, want, toks := everyKind(t)
+	p := f.plan(t, want)
 	f.srv.FailNext(ecloud.OpDeleteOrganizationInvitations, http.StatusNotFound, ecloud.CodeOrganizationInvitationNotFound)
 	res, err := Apply(t.Context(), f.client, p, &ApplyOptions{Concurrency: 1, ContinueOnError: true})
 	if err == nil || res.Count(Failed) != 1 {
