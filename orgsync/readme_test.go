@@ -15,8 +15,9 @@ func TestREADMEShowsTheSnippet(t *testing.T) {
 		t.Fatal(err)
 	}
 	const start, end = "func syncOrg(ctx context.Context, client *ecloud.Client) error {\n", "\treturn err\n}\n"
-	_, body, ok := strings.Cut(string(src), start)
-	if body, _, ok = strings.Cut(body, end); !ok {
+	_, body, found := strings.Cut(string(src), start)
+	body, _, closed := strings.Cut(body, end)
+	if !found || !closed {
 		t.Fatal("syncOrg not found in example_test.go")
 	}
 	var snippet strings.Builder
