@@ -286,8 +286,9 @@ func (h *hooked) DeleteOrganizationMemberships(ctx context.Context, org string, 
 	return h.API.DeleteOrganizationMemberships(ctx, org, users, opts)
 }
 
-// TestConcurrencyIsBounded: with actions that take 50 ms each, no more than
-// Concurrency run at once, and that many do.
+// TestConcurrencyIsBounded: no more than Concurrency actions run at once,
+// and that many do. Each call waits until that many are in flight (or 2 s),
+// then 50 ms more, so calls beyond the bound would overlap and be seen.
 func TestConcurrencyIsBounded(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -296,12 +297,18 @@ func TestConcurrencyIsBounded(t *testing.T) {
 		f := newFixture(t)
 		f.member("owner@example.com", admin)
 		want := Desired{Members: []Member{{Email: "owner@example.com", Roles: admin}}}
-		for _, c := range "abcdefghij" {
+		for _, c := range "abcdefghijkl" { // 12 invitations: whole batches of 1, 3 and 4
 			want.Members = append(want.Members, Member{Email: string(c) + "@example.com"})
 		}
-		api := &hooked{API: f.client, before: func(string) { time.Sleep(50 * time.Millisecond) }}
+		api := &hooked{API: f.client}
+		api.before = func(string) {
+			for deadline := time.Now().Add(2 * time.Second); int(api.inFlight.Load()) < tc.want && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 		res, err := Apply(t.Context(), api, f.plan(t, want), &ApplyOptions{Concurrency: tc.concurrency})
-		if err != nil || res.Count(Done) != 10 {
+		if err != nil || res.Count(Done) != 12 {
 			t.Fatalf("concurrency %d: %v\n%s", tc.concurrency, err, res)
 		}
 		if got := int(api.maxSeen.Load()); got != tc.want {
@@ -328,12 +335,12 @@ func TestAdminIsTakenOnlyAfterItIsGiven(t *testing.T) {
 	var mu sync.Mutex
 	var order []string
 	api := &hooked{API: f.client, before: func(m string) {
-		mu.Lock()
-		order = append(order, m)
-		mu.Unlock()
 		if m == "AddRoleAssignments" {
 			time.Sleep(100 * time.Millisecond) // the others would overtake it, were they not waiting
 		}
+		mu.Lock()
+		order = append(order, m)
+		mu.Unlock()
 	}}
 	if _, err := Apply(t.Context(), api, f.plan(t, list), &ApplyOptions{Concurrency: 8}); err != nil {
 		t.Fatal(err)
