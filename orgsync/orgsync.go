@@ -19,10 +19,10 @@
 // Roles are compared as sets of grants, as package ecloudtest and the
 // README's "Roles" section describe them: one grant per scope, role,
 // organization, target and application roles, where a deployment or project
-// target is one ID or "all". Only the difference is sent: giving a member one more deployment
-// adds exactly that grant, and nothing the member keeps is removed or sent
-// again, so a grant on a deleted or hidden deployment that the list does not
-// change can never make a change fail. Only grants in the organization being
+// target is one ID or "all". Only the difference is sent: giving a member
+// one more deployment adds exactly that grant, and nothing the member keeps
+// is removed or sent again, so a grant on a deleted or hidden deployment
+// that the list does not change can never make a change fail. Only grants in the organization being
 // synced are managed: grants the listing shows in other organizations, and
 // platform roles, are left alone, and a Member that asks for one is an error.
 //
