@@ -91,8 +91,7 @@ func describeGrants(s grant.Set) string {
 type Plan struct {
 	organizationID string
 	expiresIn      string
-	// steps are in the order of Kind, then email and user ID. Pointers, so
-	// that printing a Plan value by accident shows no token.
+	// steps are in the order of Kind, then email and user ID.
 	steps []*step
 	notes []string
 	// applied is set by Apply.
