@@ -1,0 +1,198 @@
+// Command sync-members makes an organization's members, invitations and
+// roles match a JSON list: membership as code. It prints the plan, one line
+// per action; with -apply it carries the plan out and prints what was done.
+//
+// Without EC_API_KEY it runs against a built-in demo API, seeded so that the
+// sample list shows every kind of action:
+//
+//	go run ./examples/sync-members -f examples/sync-members/members.json
+//	go run ./examples/sync-members -f examples/sync-members/members.json -remove-unlisted -apply
+//	EC_API_KEY=... go run ./examples/sync-members -org 1234567890 -f members.json
+//
+// The list is a JSON array of members, each an email and the complete set of
+// roles that person should have, with the API's JSON names (the
+// role_assignments of an invitation or a member):
+//
+//	[
+//	  {"email": "ada@example.com",
+//	   "roles": {"organization": [{"role_id": "organization-admin", "organization_id": "demo-org"}]}},
+//	  {"email": "lin@example.com",
+//	   "roles": {"deployment": [{"role_id": "deployment-viewer", "organization_id": "demo-org", "deployment_ids": ["d-1"]}]}}
+//	]
+//
+// Unknown fields are refused, and so is a member without "roles" (write
+// "roles": {} for none), so that a typo cannot take someone's roles away.
+// Invitation tokens are never printed.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/ecloud-go/ecloud"
+	"github.com/ecloud-go/ecloud/examples/internal/demo"
+	"github.com/ecloud-go/ecloud/orgsync"
+)
+
+const program = "sync-members"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run is the program: it returns the exit code (0 done, 1 failed or
+// refused, 2 bad usage). getenv decides between the real API (EC_API_KEY
+// set) and the demo.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet(program, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("f", "", "the JSON list of members (required)")
+	orgID := fs.String("org", "", "organization ID (default: your only organization)")
+	apply := fs.Bool("apply", false, "make the changes (default: only print the plan)")
+	removeUnlisted := fs.Bool("remove-unlisted", false, "remove members, and revoke invitations, whose email is not listed")
+	protect := fs.String("protect", "", "comma-separated emails never removed or changed (such as your own)")
+	expiresIn := fs.String("expires-in", "", `how long new invitations are valid, such as "7d" (default: the API's, three days)`)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s -f members.json [-org ID] [-apply] [-remove-unlisted] [-protect EMAILS] [-expires-in DURATION]\n", program)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *file == "" || fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: give the list with -f, and no other argument\n", program)
+		fs.Usage()
+		return 2
+	}
+
+	members, err := readMembers(*file)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		return 1
+	}
+	want := orgsync.Desired{
+		Members:        members,
+		RemoveUnlisted: *removeUnlisted,
+		Protect:        splitList(*protect),
+		ExpiresIn:      *expiresIn,
+	}
+
+	client, closeClient, err := connect(getenv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		return 1
+	}
+	defer closeClient()
+
+	if err := syncMembers(ctx, client, *orgID, want, *apply, stdout); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		return 1
+	}
+	return 0
+}
+
+// connect returns a client of the real API when EC_API_KEY is set (and
+// EC_HOST for ECE), otherwise of the built-in demo API (demo.go), and the
+// function that releases it.
+func connect(getenv func(string) string, stderr io.Writer) (*ecloud.Client, func(), error) {
+	if getenv("EC_API_KEY") == "" {
+		client, stop := startDemo(stderr)
+		return client, stop, nil
+	}
+	opts, err := ecloud.OptionsFromEnv()
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := ecloud.NewClient(append(opts, ecloud.WithUserAgent("ecloud-example-"+program))...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, client.CloseIdleConnections, nil
+}
+
+// syncAPI is what syncMembers calls: orgsync's operations, and the
+// organizations to find the caller's only one.
+type syncAPI interface {
+	orgsync.API
+	ecloud.OrganizationsAPI
+}
+
+// syncMembers plans the list for orgID (or the caller's only organization),
+// prints the plan and, when apply is set, applies it and prints what
+// became of each action.
+func syncMembers(ctx context.Context, api syncAPI, orgID string, want orgsync.Desired, apply bool, w io.Writer) error {
+	orgID, err := demo.Organization(ctx, api, orgID)
+	if err != nil {
+		return err
+	}
+	plan, err := orgsync.NewPlan(ctx, api, orgID, want)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "plan for organization %s: %d action(s)\n%s", orgID, len(plan.Actions()), plan)
+	switch {
+	case plan.Empty():
+		fmt.Fprintln(w, "the organization matches the list: nothing to do")
+		return nil
+	case !apply:
+		fmt.Fprintln(w, "dry run: nothing was changed; run again with -apply to make these changes")
+		return nil
+	}
+	result, err := orgsync.Apply(ctx, api, plan, nil)
+	fmt.Fprintf(w, "\napplied:\n%s", result)
+	fmt.Fprintf(w, "%d done, %d failed, %d skipped\n", result.Count(orgsync.Done), result.Count(orgsync.Failed), result.Count(orgsync.Skipped))
+	return err
+}
+
+// readMembers reads the list of members from the JSON file at path.
+func readMembers(path string) ([]orgsync.Member, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var entries []struct {
+		Email string                  `json:"email"`
+		Roles *ecloud.RoleAssignments `json:"roles"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&entries); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%s: data after the list", path)
+	}
+	members := make([]orgsync.Member, len(entries))
+	for i, e := range entries {
+		if e.Roles == nil {
+			return nil, fmt.Errorf(`%s: member %d (%s) has no "roles"; write "roles": {} for none`, path, i, e.Email)
+		}
+		members[i] = orgsync.Member{Email: e.Email, Roles: *e.Roles}
+	}
+	return members, nil
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
