@@ -98,7 +98,7 @@ func TestParseErrorCodes(t *testing.T) {
 
 func TestRequestErrorUnwraps(t *testing.T) {
 	t.Parallel()
-	err := error(&RequestError{Operation: "get-organization", Attempts: 2, Err: context.Canceled, msg: "context canceled"})
+	err := error(&RequestError{Operation: "get-organization", Attempts: 2, Err: context.Canceled})
 	if !errors.Is(err, context.Canceled) {
 		t.Error("RequestError does not unwrap")
 	}

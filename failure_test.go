@@ -502,31 +502,3 @@ func TestSuccessWithBrokenJSON(t *testing.T) {
 		}
 	}
 }
-
-func TestRedirectToAnotherHostDropsAuthorization(t *testing.T) {
-	t.Parallel()
-	var seen sync.Map // path -> Authorization
-	other := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		seen.Store("other", r.Header.Get("Authorization"))
-		io.WriteString(w, `{"organizations":[]}`)
-	})
-	_, port, _ := net.SplitHostPort(other.Listener.Addr().String())
-	origin := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		seen.Store("origin", r.Header.Get("Authorization"))
-		http.Redirect(w, r, "http://localhost:"+port+r.URL.Path, http.StatusFound)
-	})
-	c := newTestClient(t, origin.URL) // 127.0.0.1
-	if _, err := c.ListOrganizations(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := seen.Load("origin"); v != "ApiKey test-key" {
-		t.Errorf("origin got Authorization %q", v)
-	}
-	v, ok := seen.Load("other")
-	if !ok {
-		t.Fatal("the redirect was not followed")
-	}
-	if v != "" {
-		t.Errorf("the other host received Authorization %q", v)
-	}
-}
