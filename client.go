@@ -192,6 +192,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.attemptTimeout <= 0 {
 		return t.send(req, nil)
 	}
+	if deadline, ok := req.Context().Deadline(); ok && time.Until(deadline) <= t.attemptTimeout {
+		return t.send(req, nil) // the caller's deadline comes first and bounds the attempt already
+	}
 	ctx, cancel := context.WithTimeoutCause(req.Context(), t.attemptTimeout, errAttemptTimeout)
 	resp, err := t.send(req.WithContext(ctx), cancel)
 	if err != nil {
