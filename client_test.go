@@ -476,14 +476,7 @@ func TestRedactionBeforeTheCut(t *testing.T) {
 	}
 	echo2, echo13 := newFakeAPI(t, echo(2)), newFakeAPI(t, echo(13))
 	cut := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close()
-		buf.WriteString("HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n<p>No invitation " + token[:14])
-		buf.Flush()
+		answerRaw(t, w, "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n<p>No invitation "+token[:14])
 	})
 	list := func(f *fakeAPI) func() error {
 		return func() error {

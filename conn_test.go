@@ -157,7 +157,7 @@ func TestFailedCallLeavesOtherConnectionsAlone(t *testing.T) {
 		ownMax  int32 // connections of the SDK pool: the healthy one, plus one per attempt that a hang-up kills
 	}{
 		{"retries_used_up", unavailable, nil, RetryPolicy{MaxRetries: 1}, 1},
-		{"connection_error", func(w http.ResponseWriter, r *http.Request) { hangUp(t, w) }, nil, RetryPolicy{MaxRetries: 1}, 3},
+		{"connection_error", func(w http.ResponseWriter, r *http.Request) { answerRaw(t, w, "") }, nil, RetryPolicy{MaxRetries: 1}, 3},
 		{"context_canceled_in_backoff", unavailable,
 			func() (context.Context, context.CancelFunc) {
 				ctx, cancel := context.WithCancel(context.Background())
@@ -234,16 +234,6 @@ func TestFailedCallLeavesOtherConnectionsAlone(t *testing.T) {
 			}
 		})
 	}
-}
-
-// hangUp closes the connection without an answer.
-func hangUp(t *testing.T, w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	conn.Close()
 }
 
 // TestRetriedErrorBodiesAreDrained: answers that are retried have their

@@ -1,6 +1,7 @@
 package ecloud
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -328,21 +329,35 @@ func TestBackoffPastDeadlineIsNotStarted(t *testing.T) {
 	}
 }
 
+// hijack takes the connection over from the test server, to answer what
+// net/http would not write; conn is nil after a test error.
+func hijack(t *testing.T, w http.ResponseWriter) (conn net.Conn, buf *bufio.ReadWriter) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		t.Error(err)
+		return nil, nil
+	}
+	return conn, buf
+}
+
+// answerRaw writes raw on the connection as it is, and hangs up: with raw
+// empty, without any answer.
+func answerRaw(t *testing.T, w http.ResponseWriter, raw string) {
+	if conn, buf := hijack(t, w); conn != nil {
+		buf.WriteString(raw)
+		buf.Flush()
+		conn.Close()
+	}
+}
+
 // dropMidBody answers the first request with half a body and closes the
 // connection; later requests get handler.
 func dropMidBody(t *testing.T, handler http.HandlerFunc) http.HandlerFunc {
 	var first atomic.Bool
 	return func(w http.ResponseWriter, r *http.Request) {
 		if first.CompareAndSwap(false, true) {
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				t.Error(err)
-				return
-			}
 			io.Copy(io.Discard, r.Body)
-			buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"invitations\":[{\"tok")
-			buf.Flush()
-			conn.Close()
+			answerRaw(t, w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"invitations\":[{\"tok")
 			return
 		}
 		handler(w, r)
@@ -536,7 +551,7 @@ func TestBackoffAfterConnectionErrors(t *testing.T) {
 
 	// A server that hangs up on every request: it sees each attempt.
 	var seen arrivals
-	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { seen.add(); hangUp(t, w) })
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { seen.add(); answerRaw(t, w, "") })
 	var logs bytes.Buffer
 	c := newTestClient(t, f.URL, policy, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	_, err := c.ListOrganizations(context.Background())
@@ -574,16 +589,8 @@ func TestBackoffAfterConnectionErrors(t *testing.T) {
 // start of the announced JSON body, and hangs up.
 func cutErrorBody(t *testing.T, status int, code string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close()
-		fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nX-Cloud-Error-Codes: %s\r\nContent-Length: 500\r\n\r\n",
-			status, http.StatusText(status), code)
-		buf.WriteString(`{"errors":[{"code":"` + code + `","mess`)
-		buf.Flush()
+		answerRaw(t, w, fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nX-Cloud-Error-Codes: %s\r\nContent-Length: 500\r\n\r\n",
+			status, http.StatusText(status), code)+`{"errors":[{"code":"`+code+`","mess`)
 	}
 }
 

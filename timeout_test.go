@@ -112,9 +112,8 @@ func TestAttemptTimeoutZeroIsOff(t *testing.T) {
 func TestProtocolSwitchDoesNotOutliveTheContext(t *testing.T) {
 	t.Parallel()
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Error(err)
+		conn, buf := hijack(t, w)
+		if conn == nil {
 			return
 		}
 		defer conn.Close()
