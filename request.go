@@ -151,9 +151,10 @@ func (c *Client) pace(ctx context.Context) error {
 // reads into buf's capacity first and then into new chunks, each twice the
 // size of the last and allocated only once the bytes before it have arrived,
 // so the memory held follows what the server sent, never what it announced,
-// and never exceeds limit+1 bytes (plus buf). The chunks are joined at the
-// end, so data aliases buf only for a body that fitted in it.
-func readCapped(r io.Reader, buf []byte, limit int) (data []byte, over bool, err error) {
+// and never exceeds limit+1 bytes (plus buf). The announced length (announced
+// >= 0) only makes the last chunk smaller. The chunks are joined at the end,
+// so data aliases buf only for a body that fitted in it.
+func readCapped(r io.Reader, buf []byte, limit int, announced int64) (data []byte, over bool, err error) {
 	var chunks [][]byte
 	total := 0 // bytes in chunks
 	buf = buf[:0]
@@ -163,7 +164,11 @@ func readCapped(r io.Reader, buf []byte, limit int) (data []byte, over bool, err
 				chunks = append(chunks, buf)
 				total += len(buf)
 			}
-			buf = make([]byte, 0, min(max(2*cap(buf), 8<<10), limit+1-total))
+			size := min(max(2*cap(buf), 8<<10), limit+1-total)
+			if rest := announced + 1 - int64(total); rest > 0 && rest < int64(size) {
+				size = int(rest) // +1 to see the end without another chunk
+			}
+			buf = make([]byte, 0, size)
 		}
 		n, rerr := r.Read(buf[len(buf):min(cap(buf), limit+1-total)])
 		buf = buf[:len(buf)+n]

@@ -334,13 +334,13 @@ func (x *exchange) readBody(resp *http.Response) {
 	}
 	var over bool
 	if resp.StatusCode <= 299 {
-		x.body, over, x.bodyErr = readCapped(resp.Body, x.buf, maxSuccessBody)
+		x.body, over, x.bodyErr = readCapped(resp.Body, x.buf, maxSuccessBody, resp.ContentLength)
 		if over {
 			x.bodyErr = errBodyTooLarge
 		}
 	} else {
 		const limit = maxErrorBody + 1 // one byte more says the body was cut
-		x.body, _, x.bodyErr = readCapped(io.LimitReader(resp.Body, limit), x.buf, limit)
+		x.body, _, x.bodyErr = readCapped(io.LimitReader(resp.Body, limit), x.buf, limit, resp.ContentLength)
 	}
 	if cap(x.body) <= maxPooledBuffer && cap(x.body) >= cap(x.buf) {
 		x.buf = x.body[:0]
