@@ -15,9 +15,10 @@ import (
 //
 // and a wrapper checks its list with checkList. encoding/json cannot tell a
 // missing field from its zero value, so strings count as missing when empty,
-// times when zero, and lists when missing or null ([] is an empty list);
-// booleans (an invitation's expired), whose zero value is valid, and the
-// fields of optional objects (role assignments) are not checked.
+// times when zero, and lists when missing or null ([] is an empty list).
+// Not checked: booleans (an invitation's expired), whose zero value is valid;
+// names, which the SDK does not need and a server may leave empty; and the
+// fields of optional objects (role assignments).
 type checker interface{ check() error }
 
 func checkRequired(out any) error {
