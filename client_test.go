@@ -30,6 +30,9 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		{"empty key", []Option{WithAPIKey("")}, "API key is empty"},
 		{"blank key", []Option{WithAPIKey("  ")}, "API key is empty"},
 		{"key with newline", []Option{WithAPIKey("k\r\nX-Evil: 1")}, "line break"},
+		{"key with NUL", []Option{WithAPIKey("k\x00ey")}, "control character"},
+		{"key with DEL", []Option{WithAPIKey("k\x7fey")}, "control character"},
+		{"key with tab", []Option{WithAPIKey("k\tey")}, "control character"},
 		{"two credentials", []Option{WithAPIKey("k"), WithBasicAuth("u", "p")}, "choose one"},
 		{"empty password", []Option{WithBasicAuth("u", "")}, "must not be empty"},
 		{"colon in user", []Option{WithBasicAuth("u:x", "p")}, "':'"},
@@ -45,6 +48,9 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		{"tls and http client", []Option{WithAPIKey("k"), WithTLSConfig(&tls.Config{}), WithHTTPClient(&http.Client{})}, "both given"},
 		{"empty user agent", []Option{WithAPIKey("k"), WithUserAgent("")}, "non-empty"},
 		{"user agent newline", []Option{WithAPIKey("k"), WithUserAgent("a\nb")}, "single line"},
+		{"user agent NUL", []Option{WithAPIKey("k"), WithUserAgent("tool/1\x00")}, "control characters"},
+		{"user agent DEL", []Option{WithAPIKey("k"), WithUserAgent("tool/\x7f1")}, "control characters"},
+		{"negative attempt timeout", []Option{WithAPIKey("k"), WithAttemptTimeout(-time.Second)}, "negative"},
 		{"negative wait", []Option{WithAPIKey("k"), WithRetryPolicy(RetryPolicy{MinWait: -1})}, "negative"},
 		{"zero rps", []Option{WithAPIKey("k"), WithRateLimit(0, 1)}, "rps"},
 		{"zero burst", []Option{WithAPIKey("k"), WithRateLimit(1, 0)}, "burst"},
@@ -392,6 +398,8 @@ func TestRateLimitHeadersAreLenient(t *testing.T) {
 		{"100", "99", "60", RateLimit{Limit: 100, Remaining: 99, Interval: time.Minute}},
 		{"100;w=60", " 7 ", "1m", RateLimit{Limit: 100, Remaining: 7, Interval: time.Minute}},
 		{"lots", "", "per minute", RateLimit{Limit: -1, Remaining: -1}},
+		{"100", "1", "99999999999", RateLimit{Limit: 100, Remaining: 1, Interval: 1000 * time.Hour}},
+		{"100", "1", "1000000000000000000000000", RateLimit{Limit: 100, Remaining: 1, Interval: 1000 * time.Hour}},
 	}
 	for _, tc := range cases {
 		h := http.Header{}
@@ -445,5 +453,143 @@ func TestNilContextIsAnErrorNotAPanic(t *testing.T) {
 	}
 	if got := f.requests.Load(); got != 0 {
 		t.Errorf("server saw %d requests", got)
+	}
+}
+
+// TestRedactionBeforeTheCut: a long proxy page that echoes the API key right
+// at the 64 KiB cut, or an error body that breaks off in the middle of a
+// token, keeps no part of either in APIError.Body.
+func TestRedactionBeforeTheCut(t *testing.T) {
+	t.Parallel()
+	const (
+		key   = "SECRETKEY-0123456789abcdef"
+		token = "tok-SECRET-TOKEN-123456"
+	)
+	// Pages that echo the Authorization header so that the key crosses the
+	// cut 2 and 13 bytes in.
+	echo := func(before int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			io.WriteString(w, strings.Repeat("x", maxErrorBody-len("ApiKey ")-before)+r.Header.Get("Authorization")+"</html>")
+		}
+	}
+	echo2, echo13 := newFakeAPI(t, echo(2)), newFakeAPI(t, echo(13))
+	cut := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		answerRaw(t, w, "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n<p>No invitation "+token[:14])
+	})
+	list := func(f *fakeAPI) func() error {
+		return func() error {
+			_, err := mustClient(t, WithAPIKey(key), WithBaseURL(f.URL), WithRetryPolicy(RetryPolicy{})).ListOrganizations(context.Background())
+			return err
+		}
+	}
+	for name, call := range map[string]func() error{
+		"key_2_bytes_into_the_cut":  list(echo2),
+		"key_13_bytes_into_the_cut": list(echo13),
+		"body_cut_in_a_token": func() error {
+			_, err := newTestClient(t, cut.URL).GetOrganizationInvitation(context.Background(), token)
+			return err
+		},
+	} {
+		var apiErr *APIError
+		if err := call(); !errors.As(err, &apiErr) {
+			t.Errorf("%s: err = %v, want an *APIError", name, err)
+			continue
+		}
+		body := string(apiErr.Body)
+		if len(body) == 0 || len(body) > maxErrorBody {
+			t.Errorf("%s: Body is %d bytes", name, len(body))
+		}
+		for _, leak := range []string{"ApiKey " + key[:1], "invitation " + token[:1]} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s: Body keeps the start of a secret: ...%q", name, body[max(0, len(body)-40):])
+			}
+		}
+	}
+}
+
+// TestSecretsRedactedInCodesAndCauses: a server that echoes a token in the
+// x-cloud-error-codes header, in errors[].code or errors[].fields, or in a
+// Location header that cannot be parsed, gets the token into no error
+// string: not Error(), not the fields of the *APIError, not the text of
+// the cause a *RequestError unwraps to.
+func TestSecretsRedactedInCodesAndCauses(t *testing.T) {
+	t.Parallel()
+	const token = "tok-SECRET-TOKEN-123456"
+	codes := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Cloud-Error-Codes", "organization.invitation_not_found, invitation."+token)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		fmt.Fprintf(w, `{"errors":[{"code":"invitation.%s","message":"not found","fields":["%s"]}]}`, token, token)
+	})
+	location := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "/%zz"+r.URL.Path)
+		w.WriteHeader(http.StatusFound)
+	})
+	_, err := newTestClient(t, codes.URL).GetOrganizationInvitation(context.Background(), token)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !apiErr.HasCode(CodeOrganizationInvitationNotFound) {
+		t.Fatalf("err = %v, want the 404 *APIError", err)
+	}
+	texts := append([]string{err.Error()}, apiErr.Codes...)
+	for _, d := range apiErr.Errors {
+		texts = append(append(texts, d.Code, d.Message), d.Fields...)
+	}
+
+	_, err = newTestClient(t, location.URL).GetOrganizationInvitation(context.Background(), token)
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || errors.Unwrap(err) == nil {
+		t.Fatalf("err = %v, want a *RequestError with a cause", err)
+	}
+	texts = append(texts, err.Error(), errors.Unwrap(err).Error(), fmt.Sprintf("%+v", reqErr.Err))
+	if !strings.Contains(errors.Unwrap(err).Error(), "Location") {
+		t.Errorf("the cause %q does not say what failed", errors.Unwrap(err))
+	}
+	for _, text := range texts {
+		if strings.Contains(text, token) {
+			t.Errorf("the token leaked in %q", text)
+		}
+	}
+}
+
+// TestZeroAndNilClientsReturnErrors: only NewClient makes a usable Client;
+// every method of a nil or zero one returns ErrInvalidArgument, and sends
+// nothing, rather than panicking.
+func TestZeroAndNilClientsReturnErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for name, c := range map[string]*Client{"nil": nil, "zero": {}} {
+		for _, call := range []func() error{
+			func() error { _, err := c.ListOrganizations(ctx); return err },
+			func() error { _, err := c.GetOrganization(ctx, "o1"); return err },
+			func() error { _, err := c.UpdateOrganization(ctx, "o1", UpdateOrganizationRequest{}); return err },
+			func() error { _, err := c.ListOrganizationMembers(ctx, "o1"); return err },
+			func() error { return c.DeleteOrganizationMemberships(ctx, "o1", []string{"u1"}, nil) },
+			func() error { _, err := c.ListOrganizationInvitations(ctx, "o1"); return err },
+			func() error {
+				_, err := c.CreateOrganizationInvitations(ctx, "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}})
+				return err
+			},
+			func() error { _, err := c.GetOrganizationInvitation(ctx, "t1"); return err },
+			func() error { return c.AcceptOrganizationInvitation(ctx, "t1") },
+			func() error { return c.DeleteOrganizationInvitations(ctx, "o1", []string{"t1"}) },
+		} {
+			err := func() (err error) {
+				defer func() {
+					if p := recover(); p != nil {
+						err = fmt.Errorf("panic: %v", p)
+					}
+				}()
+				return call()
+			}()
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Errorf("%s client: err = %v, want ErrInvalidArgument", name, err)
+			}
+		}
+		c.CloseIdleConnections()
+		if _, ok := c.RateLimit(); ok || c.BaseURL() != "" {
+			t.Errorf("%s client reports a rate limit or a base URL", name)
+		}
 	}
 }

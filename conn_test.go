@@ -6,10 +6,13 @@ package ecloud
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestConnSequentialCallsReuseOneConnection makes 1,000 calls one after the
@@ -134,5 +137,130 @@ func TestConnConcurrentCallersShareThePool(t *testing.T) {
 				t.Errorf("%d calls from %d goroutines opened %d connections, want %d to %d", calls, benchConcurrentCallers, n, tt.min, tt.max)
 			}
 		})
+	}
+}
+
+// TestFailedCallLeavesOtherConnectionsAlone: a call that fails (retries used
+// up, a connection error, or a context that ends during the backoff) must
+// not close the idle connections of other calls, neither in the SDK's own
+// pool nor in a caller's shared http.Client (as http.DefaultClient is), where
+// the retry engine would otherwise close the whole process's idle
+// connections. Counted as the connections the healthy server accepts.
+func TestFailedCallLeavesOtherConnectionsAlone(t *testing.T) {
+	t.Parallel()
+	unavailable := func(w http.ResponseWriter, r *http.Request) { writeError(w, 503, "root.unavailable", "down") }
+	failures := []struct {
+		name    string
+		handler http.HandlerFunc
+		ctx     func() (context.Context, context.CancelFunc)
+		policy  RetryPolicy
+		ownMax  int32 // connections of the SDK pool: the healthy one, plus one per attempt that a hang-up kills
+	}{
+		{"retries_used_up", unavailable, nil, RetryPolicy{MaxRetries: 1}, 1},
+		{"connection_error", func(w http.ResponseWriter, r *http.Request) { answerRaw(t, w, "") }, nil, RetryPolicy{MaxRetries: 1}, 3},
+		{"context_canceled_in_backoff", unavailable,
+			func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(50*time.Millisecond, cancel)
+				return ctx, cancel
+			},
+			RetryPolicy{MaxRetries: 1, MinWait: time.Minute, MaxWait: time.Minute}, 1},
+		{"context_deadline_in_attempt", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 50*time.Millisecond)
+			},
+			RetryPolicy{MaxRetries: 1}, 2},
+	}
+	ok := func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"organizations":[]}`) }
+	for _, f := range failures {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			callCtx := func() context.Context { // a fresh one for each failing call
+				if f.ctx == nil {
+					return context.Background()
+				}
+				ctx, cancel := f.ctx()
+				t.Cleanup(cancel)
+				return ctx
+			}
+			healthy := newFakeAPI(t, ok)
+			failing := newFakeAPI(t, f.handler)
+
+			// One SDK client: a healthy call, a failing one (a DELETE, which
+			// net/http never re-sends by itself), a healthy one again, all on
+			// the SDK's own pool.
+			mux := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodDelete {
+					f.handler(w, r)
+					return
+				}
+				ok(w, r)
+			})
+			own := newTestClient(t, mux.URL, WithRetryPolicy(f.policy))
+			if _, err := own.ListOrganizations(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if err := own.DeleteOrganizationInvitations(callCtx(), "o1", []string{"tok-1"}); err == nil {
+				t.Fatal("the failing call succeeded")
+			}
+			if _, err := own.ListOrganizations(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if n := mux.conns.Load(); n > f.ownMax {
+				t.Errorf("SDK pool: the server accepted %d connections, want at most %d", n, f.ownMax)
+			}
+
+			// A shared http.Client: someone else's idle connection to the
+			// healthy server must survive an SDK call failing on another.
+			shared := &http.Client{Transport: benchTransport()}
+			t.Cleanup(shared.CloseIdleConnections)
+			get := func() {
+				t.Helper()
+				resp, err := shared.Get(healthy.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			get()
+			c := newTestClient(t, failing.URL, WithHTTPClient(shared), WithRetryPolicy(f.policy))
+			if _, err := c.GetOrganization(callCtx(), "o1"); err == nil {
+				t.Fatal("the failing call succeeded")
+			}
+			get()
+			if n := healthy.conns.Load(); n != 1 {
+				t.Errorf("shared client: the healthy server accepted %d connections, want 1 (its idle connection was closed by a failing call)", n)
+			}
+		})
+	}
+}
+
+// TestRetriedErrorBodiesAreDrained: answers that are retried have their
+// whole body read (up to the error cap), so the connection is reused; the
+// retry engine alone would read 4 KiB and close it.
+func TestRetriedErrorBodiesAreDrained(t *testing.T) {
+	t.Parallel()
+	for _, size := range []int{16 << 10, maxErrorBody - 100} {
+		var f *fakeAPI
+		f = newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			if f.requests.Load() < 3 {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(503)
+				io.WriteString(w, strings.Repeat("x", size))
+				return
+			}
+			io.WriteString(w, invitationsJSON)
+		})
+		c := newTestClient(t, f.URL)
+		if _, err := c.ListOrganizationInvitations(context.Background(), "o1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.requests.Load(); got != 3 {
+			t.Errorf("%d-byte bodies: the server saw %d requests, want 3", size, got)
+		}
+		if got := f.conns.Load(); got != 1 {
+			t.Errorf("%d-byte bodies: 3 attempts used %d connections, want 1", size, got)
+		}
 	}
 }

@@ -67,8 +67,11 @@
 //
 // Every non-2xx answer is an *APIError carrying the status, the error codes
 // of the x-cloud-error-codes header and of the JSON body, and the raw body
-// when it was not JSON (an HTML page from a proxy). Branch with errors.Is on
-// the status-class sentinels, or on a code:
+// (at most 64 KiB) when it was not JSON (an HTML page from a proxy). That
+// includes redirects: the API never redirects, so the client follows none,
+// and a 3xx comes back as an *APIError; no write is turned into a GET and no
+// credential or token goes to another address. Branch with errors.Is on the
+// status-class sentinels, or on a code:
 //
 //	_, err := c.GetOrganization(ctx, id)
 //	switch {
@@ -76,21 +79,37 @@
 //	case ecloud.HasCode(err, ecloud.CodeOrganizationInvalidAccess):
 //	}
 //
-// When no answer arrived at all (connection refused, context ended) the error
-// is a *RequestError that unwraps to its cause, so errors.Is(err,
-// context.Canceled) works. Error strings and debug logs (WithLogger) never
+// When no complete answer arrived (connection refused, no answer within the
+// attempt timeout, context ended) the error is a *RequestError that unwraps
+// to its cause, so errors.Is(err, context.Canceled) works, and
+// errors.Is(err, context.DeadlineExceeded) holds whenever time ran out. A 2xx
+// that cannot be decoded, or that lacks a field the spec requires for the
+// operation (a list, an id, an invitation's token), is an error naming the
+// operation and the field. Error strings and debug logs (WithLogger) never
 // contain the API key, the password, an invitation token or a URL.
 //
 // # Retries
 //
-// GET, PUT and DELETE are retried on connection errors, 429, 502, 503 and 504;
-// POST only on 429 and when the request never left (a refused connection),
-// since the API has no idempotency key. Waits grow exponentially with jitter
-// between RetryPolicy.MinWait and MaxWait; Retry-After is honoured on 429 and
-// 503 unless it exceeds MaxWait, in which case the *APIError comes back at
-// once with RetryAfter set. A backoff that would outlive the context's
-// deadline is not started. See RetryPolicy, WithRetryPolicy and
-// WithRetryNonIdempotent.
+// GET, PUT and DELETE are retried on connection errors (an attempt without
+// its whole answer within the attempt timeout is one), 429, 502, 503 and
+// 504; POST only on 429 and when the request never left (a refused
+// connection), since the API has no idempotency key. Waits grow
+// exponentially with jitter between RetryPolicy.MinWait and MaxWait, after a
+// connection error as after an error status; Retry-After is honoured on 429
+// and 503 unless it exceeds MaxWait, in which case the *APIError comes back
+// at once with RetryAfter set. A backoff that would outlive the context's
+// deadline is not started. Requests are sent again only by these retries,
+// never by the transport underneath after part of a request was sent, so a
+// call reaches the server at most 1 + MaxRetries times. WithRateLimit paces
+// every attempt. See RetryPolicy, WithRetryPolicy, WithAttemptTimeout
+// (DefaultAttemptTimeout, 60 s, unless set) and WithRetryNonIdempotent.
+//
+// # Limits
+//
+// A success body may be at most 32 MiB (the largest real answers, the
+// unpaginated lists, are far smaller) and is read as it arrives, never sized
+// from the announced Content-Length; an error body is read up to 64 KiB. An
+// *APIError keeps at most 16 header codes, and its Error is one short line.
 //
 // # Testing code that uses ecloud
 //

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Error codes the Organizations API sends in the x-cloud-error-codes header
@@ -74,12 +75,23 @@ type statusClass struct {
 
 func (s *statusClass) Error() string { return "ecloud: " + s.name }
 
-// APIError is the error for every non-2xx answer, documented or not.
+// Limits on what an *APIError keeps and prints, whatever a server sends: the
+// codes of the x-cloud-error-codes header (the API sends one to three), the
+// length of one code, and the details and codes that Error prints.
+const (
+	maxCodes       = 16
+	maxCodeLen     = 128
+	maxPrinted     = 5
+	maxPrintedText = 200
+)
+
+// APIError is the error for every non-2xx answer, documented or not,
+// including a redirect (3xx), which the client never follows.
 type APIError struct {
 	StatusCode int
 	Method     string
 	Operation  string        // spec operationId, such as "list-organization-invitations"
-	Codes      []string      // from the x-cloud-error-codes header: every line, split on commas, trimmed
+	Codes      []string      // from the x-cloud-error-codes header: split on commas, trimmed, the first 16 distinct
 	Errors     []ErrorDetail // from the body {"errors":[{"code","message","fields"}]}
 	Body       []byte        // raw body (at most 64 KiB), kept when it is not the JSON error shape
 	Attempts   int           // attempts made, retries included
@@ -89,7 +101,10 @@ type APIError struct {
 
 // Error reads like
 // "ecloud: list-organization-invitations: 404 Not Found: organization.not_found: Organization not found".
-// It never contains a credential, a URL or an invitation token.
+// It prints at most five details and five header codes (each cut to 200
+// bytes), then how many more there are, so it stays one short line whatever
+// the server sent. It never contains a credential, a URL or an invitation
+// token.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("ecloud: ")
@@ -100,24 +115,45 @@ func (e *APIError) Error() string {
 		b.WriteString(" ")
 		b.WriteString(text)
 	}
-	sep := ": "
-	for _, d := range e.Errors {
+	sep, more := ": ", 0
+	for i, d := range e.Errors {
+		if i == maxPrinted {
+			more += len(e.Errors) - i
+			break
+		}
 		b.WriteString(sep)
 		sep = "; "
-		b.WriteString(d.Code)
+		b.WriteString(clip(d.Code))
 		if d.Message != "" {
 			if d.Code != "" {
 				b.WriteString(": ")
 			}
-			b.WriteString(d.Message)
+			b.WriteString(clip(d.Message))
 		}
 	}
-	for _, code := range e.Codes {
-		if !slices.ContainsFunc(e.Errors, func(d ErrorDetail) bool { return d.Code == code }) {
-			b.WriteString(sep)
-			sep = "; "
-			b.WriteString(code)
+	codes := e.Codes
+	if len(codes) > maxCodes {
+		more += len(codes) - maxCodes
+		codes = codes[:maxCodes]
+	}
+	printed := 0
+	for _, code := range codes { // at most maxCodes passes over Errors: linear
+		if slices.ContainsFunc(e.Errors, func(d ErrorDetail) bool { return d.Code == code }) {
+			continue
 		}
+		if printed == maxPrinted {
+			more++
+			continue
+		}
+		printed++
+		b.WriteString(sep)
+		sep = "; "
+		b.WriteString(clip(code))
+	}
+	if more > 0 {
+		b.WriteString(" (and ")
+		b.WriteString(strconv.Itoa(more))
+		b.WriteString(" more)")
 	}
 	if len(e.Errors) == 0 && len(e.Body) > 0 {
 		b.WriteString(" (unrecognised body of ")
@@ -135,6 +171,18 @@ func (e *APIError) Error() string {
 		b.WriteString(")")
 	}
 	return b.String()
+}
+
+// clip cuts s to maxPrintedText bytes, at a character boundary.
+func clip(s string) string {
+	if len(s) <= maxPrintedText {
+		return s
+	}
+	cut := maxPrintedText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // HasCode reports whether code came in the x-cloud-error-codes header or in
@@ -157,57 +205,86 @@ func HasCode(err error, code string) bool {
 	return errors.As(err, &apiErr) && apiErr.HasCode(code)
 }
 
-// RequestError is returned when no HTTP answer could be had: the connection
-// failed, the context ended, or the body could not be read. It unwraps to the
-// cause, so errors.Is(err, context.Canceled) works.
+// RequestError is returned when no complete HTTP answer could be had: the
+// connection failed, no answer came within the attempt timeout, the context
+// ended, or a success body could not be read. It unwraps to the cause, so
+// errors.Is(err, context.Canceled) works.
 type RequestError struct {
 	Operation string
 	Method    string
 	Attempts  int
-	Err       error
-	msg       string // Err's text with secrets removed
+	Err       error // the cause; when its text held a secret, a wrapper of it without the secret
 }
 
+// Error reads like "ecloud: get-organization: after 4 attempts: dial tcp
+// 127.0.0.1:9243: connect: connection refused": the operation, the number of
+// attempts when there were several, and the cause's text, which never
+// contains a credential or an invitation token.
 func (e *RequestError) Error() string {
 	s := "ecloud: " + e.Operation + ": "
 	if e.Attempts > 1 {
 		s += "after " + strconv.Itoa(e.Attempts) + " attempts: "
 	}
-	return s + e.msg
+	if e.Err == nil {
+		return s + "request failed"
+	}
+	return s + e.Err.Error()
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// newAPIError builds the *APIError for a non-2xx response whose body (bounded)
-// was already read.
-func (c *Client) newAPIError(r *call, resp *http.Response, body []byte, attempts int) *APIError {
+// newAPIError builds the *APIError for a non-2xx answer whose body (at most
+// maxErrorBody+1 bytes) was already read; cut says it broke off. Everything
+// kept from the answer is redacted. The raw body is redacted, then cut to
+// maxErrorBody, and where it was cut (by the limit or by the server), the
+// beginning of a secret left at its end is redacted too.
+func (c *Client) newAPIError(r *call, status int, header http.Header, body []byte, cut bool, attempts int) *APIError {
 	e := &APIError{
-		StatusCode: resp.StatusCode,
+		StatusCode: status,
 		Method:     r.method,
 		Operation:  r.op,
-		Codes:      parseErrorCodes(resp.Header),
+		Codes:      parseErrorCodes(header),
 		Attempts:   attempts,
+	}
+	for i, code := range e.Codes {
+		e.Codes[i] = redact(code, c.cred.secrets, r.secrets)
 	}
 	if details, ok := decodeErrorBody(body); ok {
 		e.Errors = details
 		for i := range e.Errors {
-			e.Errors[i].Message = redact(e.Errors[i].Message, c.cred.secrets, r.secrets)
+			d := &e.Errors[i]
+			d.Code = redact(d.Code, c.cred.secrets, r.secrets)
+			d.Message = redact(d.Message, c.cred.secrets, r.secrets)
+			for j := range d.Fields {
+				d.Fields[j] = redact(d.Fields[j], c.cred.secrets, r.secrets)
+			}
 		}
 	} else if len(body) > 0 {
-		e.Body = []byte(redact(string(body), c.cred.secrets, r.secrets))
+		text := redact(string(body), c.cred.secrets, r.secrets)
+		if len(text) > maxErrorBody {
+			text, cut = text[:maxErrorBody], true
+		}
+		if cut {
+			text = redactTail(text, c.cred.secrets, r.secrets)
+			if len(text) > maxErrorBody { // the marker is longer than what it replaced
+				text = text[:maxErrorBody-len(redacted)] + redacted
+			}
+		}
+		e.Body = []byte(text)
 	}
-	switch resp.StatusCode {
+	switch status {
 	case http.StatusTooManyRequests:
-		e.RateLimit = parseRateLimit(resp.Header)
+		e.RateLimit = parseRateLimit(header)
 		fallthrough
 	case http.StatusServiceUnavailable:
-		e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), time.Now())
 	}
 	return e
 }
 
-// parseErrorCodes reads every x-cloud-error-codes header line, splitting
-// comma-separated values and dropping empty items.
+// parseErrorCodes reads the x-cloud-error-codes header lines, splitting
+// comma-separated values and dropping empty items, duplicates and codes longer
+// than maxCodeLen; it keeps the first maxCodes codes and reads no further.
 func parseErrorCodes(h http.Header) []string {
 	lines := h["X-Cloud-Error-Codes"]
 	if len(lines) == 0 {
@@ -216,8 +293,12 @@ func parseErrorCodes(h http.Header) []string {
 	var codes []string
 	for _, line := range lines {
 		for item := range strings.SplitSeq(line, ",") {
-			if item = strings.TrimSpace(item); item != "" {
-				codes = append(codes, item)
+			item = strings.TrimSpace(item)
+			if item == "" || len(item) > maxCodeLen || slices.Contains(codes, item) {
+				continue
+			}
+			if codes = append(codes, item); len(codes) == maxCodes {
+				return codes
 			}
 		}
 	}
@@ -235,19 +316,61 @@ func decodeErrorBody(body []byte) (details []ErrorDetail, ok bool) {
 	return reply.Errors, true
 }
 
+// redacted replaces a secret in error texts.
+const redacted = "[redacted]"
+
 // redact replaces every secret (credentials, invitation tokens, and the
-// escaped form of each) with "[redacted]".
+// escaped form of each) in s with "[redacted]".
 func redact(s string, lists ...[]string) string {
 	for _, list := range lists {
 		for _, secret := range list {
 			if secret == "" {
 				continue
 			}
-			s = strings.ReplaceAll(s, secret, "[redacted]")
+			s = strings.ReplaceAll(s, secret, redacted)
 			if escaped := url.PathEscape(secret); escaped != secret {
-				s = strings.ReplaceAll(s, escaped, "[redacted]")
+				s = strings.ReplaceAll(s, escaped, redacted)
 			}
 		}
 	}
 	return s
 }
+
+// redactTail replaces the beginning of a secret (or of its escaped form) left
+// at the end of s, where s was cut, with "[redacted]".
+func redactTail(s string, lists ...[]string) string {
+	for _, list := range lists {
+		for _, secret := range list {
+			for _, form := range []string{secret, url.PathEscape(secret)} {
+				for k := min(len(form)-1, len(s)); k > 0; k-- {
+					if strings.HasSuffix(s, form[:k]) {
+						s = s[:len(s)-k] + redacted
+						break
+					}
+				}
+			}
+		}
+	}
+	return s
+}
+
+// redactError returns err, or, when its text holds a secret, an error with
+// the redacted text that still matches what err matches (errors.Is and
+// errors.As see through it; errors.Unwrap does not, so that the raw text
+// cannot be reached by unwrapping).
+func redactError(err error, lists ...[]string) error {
+	msg := err.Error()
+	if clean := redact(msg, lists...); clean != msg {
+		return &redactedError{msg: clean, err: err}
+	}
+	return err
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
+func (e *redactedError) As(target any) bool   { return errors.As(e.err, target) }

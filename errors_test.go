@@ -98,11 +98,27 @@ func TestParseErrorCodes(t *testing.T) {
 
 func TestRequestErrorUnwraps(t *testing.T) {
 	t.Parallel()
-	err := error(&RequestError{Operation: "get-organization", Attempts: 2, Err: context.Canceled, msg: "context canceled"})
+	err := error(&RequestError{Operation: "get-organization", Attempts: 2, Err: context.Canceled})
 	if !errors.Is(err, context.Canceled) {
 		t.Error("RequestError does not unwrap")
 	}
 	if got, want := err.Error(), "ecloud: get-organization: after 2 attempts: context canceled"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestRequestErrorBuiltByCaller: a *RequestError that a caller builds (for a
+// hand-written fake) prints its cause.
+func TestRequestErrorBuiltByCaller(t *testing.T) {
+	t.Parallel()
+	cases := map[string]*RequestError{
+		"ecloud: get-organization: connection refused":                 {Operation: "get-organization", Err: errors.New("connection refused")},
+		"ecloud: get-organization: after 3 attempts: context canceled": {Operation: "get-organization", Attempts: 3, Err: context.Canceled},
+		"ecloud: list-organizations: request failed":                   {Operation: "list-organizations"},
+	}
+	for want, err := range cases {
+		if got := err.Error(); got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
 	}
 }

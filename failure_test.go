@@ -1,12 +1,14 @@
 package ecloud
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -327,21 +329,35 @@ func TestBackoffPastDeadlineIsNotStarted(t *testing.T) {
 	}
 }
 
+// hijack takes the connection over from the test server, to answer what
+// net/http would not write; conn is nil after a test error.
+func hijack(t *testing.T, w http.ResponseWriter) (conn net.Conn, buf *bufio.ReadWriter) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		t.Error(err)
+		return nil, nil
+	}
+	return conn, buf
+}
+
+// answerRaw writes raw on the connection as it is, and hangs up: with raw
+// empty, without any answer.
+func answerRaw(t *testing.T, w http.ResponseWriter, raw string) {
+	if conn, buf := hijack(t, w); conn != nil {
+		buf.WriteString(raw)
+		buf.Flush()
+		conn.Close()
+	}
+}
+
 // dropMidBody answers the first request with half a body and closes the
 // connection; later requests get handler.
 func dropMidBody(t *testing.T, handler http.HandlerFunc) http.HandlerFunc {
 	var first atomic.Bool
 	return func(w http.ResponseWriter, r *http.Request) {
 		if first.CompareAndSwap(false, true) {
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				t.Error(err)
-				return
-			}
 			io.Copy(io.Discard, r.Body)
-			buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"invitations\":[{\"tok")
-			buf.Flush()
-			conn.Close()
+			answerRaw(t, w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"invitations\":[{\"tok")
 			return
 		}
 		handler(w, r)
@@ -503,30 +519,185 @@ func TestSuccessWithBrokenJSON(t *testing.T) {
 	}
 }
 
-func TestRedirectToAnotherHostDropsAuthorization(t *testing.T) {
+// arrivals records when each request reached a test server.
+type arrivals struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (a *arrivals) add() {
+	a.mu.Lock()
+	a.times = append(a.times, time.Now())
+	a.mu.Unlock()
+}
+
+// gaps returns the time between consecutive arrivals.
+func (a *arrivals) gaps() []time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var gaps []time.Duration
+	for i := 1; i < len(a.times); i++ {
+		gaps = append(gaps, a.times[i].Sub(a.times[i-1]))
+	}
+	return gaps
+}
+
+// TestBackoffAfterConnectionErrors: after a connection error the client
+// waits the backoff its policy and its debug log say, as it does after a 503.
+func TestBackoffAfterConnectionErrors(t *testing.T) {
 	t.Parallel()
-	var seen sync.Map // path -> Authorization
-	other := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		seen.Store("other", r.Header.Get("Authorization"))
-		io.WriteString(w, `{"organizations":[]}`)
-	})
-	_, port, _ := net.SplitHostPort(other.Listener.Addr().String())
-	origin := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		seen.Store("origin", r.Header.Get("Authorization"))
-		http.Redirect(w, r, "http://localhost:"+port+r.URL.Path, http.StatusFound)
-	})
-	c := newTestClient(t, origin.URL) // 127.0.0.1
-	if _, err := c.ListOrganizations(context.Background()); err != nil {
+	const wait = 60 * time.Millisecond
+	policy := WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinWait: wait, MaxWait: wait})
+
+	// A server that hangs up on every request: it sees each attempt.
+	var seen arrivals
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { seen.add(); answerRaw(t, w, "") })
+	var logs bytes.Buffer
+	c := newTestClient(t, f.URL, policy, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	_, err := c.ListOrganizations(context.Background())
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || reqErr.Attempts != 4 {
+		t.Fatalf("err = %v, want a *RequestError after 4 attempts", err)
+	}
+	gaps := seen.gaps()
+	if len(gaps) != 3 {
+		t.Fatalf("the server saw %d requests, want 4", len(gaps)+1)
+	}
+	for i, gap := range gaps {
+		if gap < wait {
+			t.Errorf("retry %d came %v after the attempt before it, want at least the %v backoff", i+1, gap, wait)
+		}
+	}
+	if n := strings.Count(logs.String(), "retry_in=60ms"); n != 3 {
+		t.Errorf("the debug log announces %d retries in 60ms, want 3:\n%s", n, logs.String())
+	}
+
+	// A refused POST (retried: it never left): nothing listens, so the waits
+	// are measured at the client.
+	refused := newTestClient(t, "http://"+closedAddr(t), policy)
+	start := time.Now()
+	err = refused.AcceptOrganizationInvitation(context.Background(), "tok-1")
+	if !errors.As(err, &reqErr) || reqErr.Attempts != 4 {
+		t.Fatalf("err = %v, want a *RequestError after 4 attempts", err)
+	}
+	if elapsed := time.Since(start); elapsed < 3*wait {
+		t.Errorf("4 attempts on a refused connection took %v, want at least 3 backoffs of %v", elapsed, wait)
+	}
+}
+
+// cutErrorBody answers status with its codes in the header and then only the
+// start of the announced JSON body, and hangs up.
+func cutErrorBody(t *testing.T, status int, code string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		answerRaw(t, w, fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nX-Cloud-Error-Codes: %s\r\nContent-Length: 500\r\n\r\n",
+			status, http.StatusText(status), code)+`{"errors":[{"code":"`+code+`","mess`)
+	}
+}
+
+// TestCutErrorBodyKeepsStatus: an error answer whose status line and
+// x-cloud-error-codes arrived but whose body broke off is the *APIError of
+// that status, with its codes and the bytes that came, retried only as its
+// status is.
+func TestCutErrorBodyKeepsStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status   int
+		sentinel error
+		requests int32
+	}{
+		{400, ErrBadRequest, 1},
+		{404, ErrNotFound, 1},
+		{500, ErrServer, 1},
+		{503, ErrServer, 4}, // retried, as any 503 on a GET
+	} {
+		f := newFakeAPI(t, cutErrorBody(t, tc.status, "test.cut"))
+		c := newTestClient(t, f.URL)
+		_, err := c.GetOrganization(context.Background(), "o1")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || !errors.Is(err, tc.sentinel) || !HasCode(err, "test.cut") {
+			t.Errorf("%d: err = %v (%T), want the %d *APIError with code test.cut", tc.status, err, err, tc.status)
+			continue
+		}
+		if got, want := string(apiErr.Body), `{"errors":[{"code":"test.cut","mess`; got != want {
+			t.Errorf("%d: Body = %q, want what arrived, %q", tc.status, got, want)
+		}
+		if got := f.requests.Load(); got != tc.requests || int32(apiErr.Attempts) != tc.requests {
+			t.Errorf("%d: the server saw %d requests (Attempts %d), want %d", tc.status, got, apiErr.Attempts, tc.requests)
+		}
+	}
+}
+
+// TestRateLimitPacesEveryAttempt: WithRateLimit paces attempts, retries
+// included, not only calls.
+func TestRateLimitPacesEveryAttempt(t *testing.T) {
+	t.Parallel()
+	const interval = 100 * time.Millisecond // 10 per second, burst 1
+	var seen arrivals
+	statuses := sequence(503, 503, 200)
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { seen.add(); statuses(w, r) })
+	c := newTestClient(t, f.URL, WithRateLimit(10, 1)) // retries themselves do not wait (noWait)
+	if _, err := c.ListOrganizationInvitations(context.Background(), "o1"); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := seen.Load("origin"); v != "ApiKey test-key" {
-		t.Errorf("origin got Authorization %q", v)
+	gaps := seen.gaps()
+	if len(gaps) != 2 {
+		t.Fatalf("the server saw %d requests, want 3", len(gaps)+1)
 	}
-	v, ok := seen.Load("other")
-	if !ok {
-		t.Fatal("the redirect was not followed")
+	for i, gap := range gaps {
+		if gap < interval*9/10 {
+			t.Errorf("retry %d came %v after the attempt before it; the rate limit allows one per %v", i+1, gap, interval)
+		}
 	}
-	if v != "" {
-		t.Errorf("the other host received Authorization %q", v)
+}
+
+// TestRateLimitErrorsMatchTheContext: a rate-limit wait that would pass the
+// deadline, before the first attempt or before a retry, is
+// context.DeadlineExceeded; one cut short by cancellation is
+// context.Canceled.
+func TestRateLimitErrorsMatchTheContext(t *testing.T) {
+	t.Parallel()
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeError(w, 503, "root.unavailable", "down") })
+	for _, tc := range []struct {
+		name     string
+		ctx      func() (context.Context, context.CancelFunc)
+		want     error
+		requests int32 // by the call under test
+	}{
+		{"deadline_before_first_attempt", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 200*time.Millisecond)
+		}, context.DeadlineExceeded, 0},
+		{"canceled_in_wait", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(50*time.Millisecond, cancel)
+			return ctx, cancel
+		}, context.Canceled, 0},
+	} {
+		c := newTestClient(t, f.URL, WithRateLimit(1, 1), WithRetryPolicy(RetryPolicy{})) // one a second
+		c.ListOrganizations(context.Background())                                         // takes the one token there is
+		before := f.requests.Load()
+		ctx, cancel := tc.ctx()
+		_, err := c.ListOrganizations(ctx)
+		cancel()
+		var reqErr *RequestError
+		if !errors.Is(err, tc.want) || !errors.As(err, &reqErr) {
+			t.Errorf("%s: err = %v, want a *RequestError matching %v", tc.name, err, tc.want)
+		}
+		if got := f.requests.Load() - before; got != tc.requests {
+			t.Errorf("%s: the server saw %d requests, want %d", tc.name, got, tc.requests)
+		}
+	}
+
+	// Before a retry: the first attempt takes the token, the retry would
+	// wait a second, past the deadline.
+	c := newTestClient(t, f.URL, WithRateLimit(1, 1))
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	before := f.requests.Load()
+	_, err := c.ListOrganizations(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("before a retry: err = %v, want context.DeadlineExceeded", err)
+	}
+	if got := f.requests.Load() - before; got != 1 {
+		t.Errorf("before a retry: the server saw %d requests, want 1", got)
 	}
 }

@@ -19,11 +19,11 @@ func FuzzAPIError(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, status int, codes string, body []byte) {
-		if len(body) > maxErrorBody {
-			body = body[:maxErrorBody] // the client never hands more to newAPIError
+		if len(body) > maxErrorBody+1 {
+			body = body[:maxErrorBody+1] // the client never hands more to newAPIError
 		}
-		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Cloud-Error-Codes": strings.Split(codes, "\n"), "Retry-After": {codes}}}
-		e := c.newAPIError(&call{op: "get-organization-invitation", method: http.MethodGet, secrets: []string{"tok"}}, resp, body, 1)
+		header := http.Header{"X-Cloud-Error-Codes": strings.Split(codes, "\n"), "Retry-After": {codes}}
+		e := c.newAPIError(&call{op: "get-organization-invitation", method: http.MethodGet, secrets: []string{"tok"}}, status, header, body, false, 1)
 		msg := e.Error()
 		if !strings.HasPrefix(msg, "ecloud: get-organization-invitation: ") {
 			t.Fatalf("Error() = %q", msg)

@@ -31,6 +31,11 @@ const (
 	tcUA      = "ecloud-go/0.1.0"
 )
 
+// tcAnySuccess is a success body holding every field that any operation's
+// success requires, for tests about the request rather than the answer.
+const tcAnySuccess = `{"id":"o1","name":"n","organizations":[],"members":[],"invitations":[],"token":"t","email":"a@example.com",` +
+	`"created_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-04T00:00:00Z","organization":{"id":"o1","name":"n"}}`
+
 // tcRequest is what the mock received.
 type tcRequest struct {
 	Method   string
@@ -387,7 +392,7 @@ func tcRunInvalidArgs(t *testing.T, cases []struct {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, m := tcClient(t, tcReply{Status: 200, Body: "{}"})
+			c, m := tcClient(t, tcReply{Status: 200, Body: tcAnySuccess})
 			err := tc.call(context.Background(), c)
 			if !errors.Is(err, ErrInvalidArgument) {
 				t.Fatalf("error = %v, want one matching ErrInvalidArgument", err)
@@ -467,7 +472,7 @@ func tcRunEscapes(t *testing.T, cases []tcEscapeCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, m := tcClient(t, tcReply{Status: 200, Body: "{}"})
+			c, m := tcClient(t, tcReply{Status: 200, Body: tcAnySuccess})
 			if err := tc.call(context.Background(), c); err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}

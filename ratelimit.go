@@ -24,6 +24,9 @@ type RateLimit struct {
 // RateLimit returns the rate-limit headers of the most recent response that
 // carried any, and false when none has yet. Safe for concurrent use.
 func (c *Client) RateLimit() (RateLimit, bool) {
+	if c == nil {
+		return RateLimit{}, false
+	}
 	if rl := c.rateLimit.Load(); rl != nil {
 		return *rl, true
 	}
@@ -68,10 +71,14 @@ func leadingInt(s string) int {
 	return n
 }
 
+// maxRateLimitInterval bounds a parsed interval so that seconds far beyond
+// any real window cannot overflow into a negative duration.
+const maxRateLimitInterval = 1000 * time.Hour
+
 func lenientDuration(s string) time.Duration {
 	if s != "" && strings.Trim(s, "0123456789") == "" {
 		if n := leadingInt(s); n >= 0 {
-			return time.Duration(n) * time.Second
+			return min(time.Duration(n), maxRateLimitInterval/time.Second) * time.Second
 		}
 	}
 	if d, err := time.ParseDuration(s); err == nil && d > 0 {

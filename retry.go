@@ -7,17 +7,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
-// This file holds every retry rule. The decision and the backoff are pure
-// functions of their inputs, table-tested in retry_test.go; client.go only
-// feeds them what an attempt produced.
+// This file holds every retry rule and all of the wiring to
+// go-retryablehttp, the retry engine. The decision and the backoff are pure
+// functions of their inputs, table-tested in retry_test.go; the engine's hooks
+// (the exchange below) feed them what an attempt produced.
 
 // RetryPolicy says how often and how long the client retries.
 type RetryPolicy struct {
@@ -88,6 +93,8 @@ func shouldRetry(method string, retryWrites bool, status int, err error) bool {
 	idempotent := retryWrites || (method != http.MethodPost && method != http.MethodPatch)
 	if err != nil {
 		switch {
+		case errors.Is(err, errAttemptTimeout): // no answer in time: the request may have arrived
+			return idempotent
 		case permanentError(err):
 			return false
 		case idempotent:
@@ -106,7 +113,7 @@ func shouldRetry(method string, retryWrites bool, status int, err error) bool {
 }
 
 // errBodyTooLarge is returned when a success body exceeds maxSuccessBody.
-var errBodyTooLarge = fmt.Errorf("response body larger than %d bytes", maxSuccessBody)
+var errBodyTooLarge = fmt.Errorf("the response body is larger than the %d MiB limit", maxSuccessBody>>20)
 
 // permanentError reports errors that a retry cannot fix.
 func permanentError(err error) bool {
@@ -124,8 +131,7 @@ func permanentError(err error) bool {
 		errors.As(err, &invalidCert), errors.As(err, &recordErr):
 		return true
 	}
-	msg := err.Error()
-	return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "stopped after")
+	return strings.Contains(err.Error(), "unsupported protocol scheme")
 }
 
 // neverSent reports errors that happen before any byte of the request
@@ -181,6 +187,8 @@ func errorKind(err error) string {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "canceled"
+	case errors.Is(err, errAttemptTimeout):
+		return "attempt timeout"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "deadline exceeded"
 	case neverSent(err):
@@ -193,4 +201,186 @@ func errorKind(err error) string {
 		return "permanent"
 	}
 	return "transport error"
+}
+
+// exchange carries one call through the retry engine: a retryablehttp.Client
+// configured for this call, so that every hook reaches the call's state (the
+// Backoff hook gets no response after a connection error, and so could not
+// otherwise find the wait that checkRetry chose), and what the last attempt
+// produced. The engine is handed the client's own http.Client (see
+// NewClient), whose transport has no CloseIdleConnections for the engine to
+// call. Exchanges are pooled: one belongs to one call at a time.
+type exchange struct {
+	c        *Client
+	r        call
+	rc       retryablehttp.Client
+	attempts int           // attempts started
+	start    time.Time     // when the current attempt started
+	wait     time.Duration // the backoff checkRetry chose after the current attempt
+
+	// The last attempt's answer: status 0 when none arrived.
+	status  int
+	header  http.Header
+	body    []byte // bounded (see readBody); aliases buf when it fitted
+	bodyErr error  // reading the body failed: cut short, timed out
+	buf     []byte // read buffer, reused across calls while at most maxPooledBuffer
+}
+
+// maxPooledBuffer bounds the read buffer an exchange keeps for its next call,
+// so that one huge answer cannot pin memory.
+const maxPooledBuffer = 1 << 20
+
+var exchanges = sync.Pool{New: func() any {
+	x := new(exchange)
+	x.rc = retryablehttp.Client{
+		Logger:         nil, // the engine would log URLs, which carry tokens
+		RequestLogHook: x.startAttempt,
+		CheckRetry:     x.checkRetry,
+		Backoff:        x.backoff,
+		ErrorHandler:   keepLastResponse,
+		PrepareRetry:   x.prepareRetry,
+	}
+	return x
+}}
+
+func newExchange(c *Client, r call) *exchange {
+	x := exchanges.Get().(*exchange)
+	x.c, x.r, x.attempts, x.status = c, r, 0, 0
+	x.rc.HTTPClient = c.hc
+	x.rc.RetryMax = c.retry.MaxRetries
+	x.rc.RetryWaitMin, x.rc.RetryWaitMax = c.retry.MinWait, c.retry.MaxWait // unused by backoff; kept truthful
+	return x
+}
+
+// run sends the call through the engine, attempt by attempt, and leaves the
+// last answer in x. Its error is the engine's: the last attempt's connection
+// error, or that of the context or of the rate limiter.
+func (x *exchange) run(ctx context.Context, target string, body any) error {
+	req, err := retryablehttp.NewRequestWithContext(ctx, x.r.method, target, body)
+	if err != nil {
+		return err
+	}
+	// No transport may send the request again by itself once it has sent
+	// part of it (see mayUseHTTP2): every re-send is a retry, under the rules.
+	req.GetBody = nil
+	x.c.setHeaders(req.Header, x.r.body != nil)
+	resp, err := x.rc.Do(req)
+	if resp != nil {
+		resp.Body.Close() // already read and closed by checkRetry; this only guards that
+	}
+	return err
+}
+
+func (x *exchange) release() {
+	x.c, x.r, x.header, x.body, x.bodyErr = nil, call{}, nil, nil, nil
+	x.rc.HTTPClient = nil
+	exchanges.Put(x)
+}
+
+// startAttempt is the engine's RequestLogHook: it runs before each attempt.
+func (x *exchange) startAttempt(retryablehttp.Logger, *http.Request, int) {
+	x.attempts++
+	x.start = time.Now()
+}
+
+// checkRetry is the engine's CheckRetry, called once after each attempt. It
+// reads the answer's whole body first (bounded), so that the connection is
+// reused even when the attempt is retried (the engine itself would drain only
+// 4 KiB), and so that a body cut short is judged here: for a success it is a
+// connection error; an error status keeps its status and what was read, and
+// the status alone decides.
+func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	x.status, x.header, x.body, x.bodyErr = 0, nil, nil, nil
+	status := 0
+	if err == nil {
+		x.status, x.header, status = resp.StatusCode, resp.Header, resp.StatusCode
+		x.c.observeRateLimit(resp.Header)
+		x.readBody(resp)
+		if x.bodyErr != nil && status >= 200 && status <= 299 {
+			err, status = x.bodyErr, 0
+		}
+	}
+	now := time.Now()
+	deadline, _ := ctx.Deadline()
+	d := x.c.retry.plan(attempt{
+		method:      x.r.method,
+		number:      x.attempts,
+		status:      status,
+		retryAfter:  x.header.Get("Retry-After"),
+		err:         err,
+		ctxErr:      ctx.Err(),
+		retryWrites: x.c.retryWrites,
+	}, now, deadline, randInt64N)
+	x.wait = d.wait
+	if err == nil {
+		err = x.bodyErr
+	}
+	x.c.logAttempt(ctx, x, err, d, now)
+	return d.retry, nil
+}
+
+// readBody reads and closes resp's body: up to maxSuccessBody for a success,
+// up to maxErrorBody (and one byte more, to tell it was cut) otherwise. A 1xx
+// answer (a protocol switch the API never asks for) is not read: its body
+// would be the raw connection. The body is replaced by http.NoBody, so that
+// the engine finds nothing left to drain.
+func (x *exchange) readBody(resp *http.Response) {
+	defer func() {
+		resp.Body.Close()
+		resp.Body = http.NoBody
+	}()
+	if resp.StatusCode < 200 {
+		return
+	}
+	var over bool
+	if resp.StatusCode <= 299 {
+		x.body, over, x.bodyErr = readCapped(resp.Body, x.buf, maxSuccessBody, resp.ContentLength)
+		if over {
+			x.bodyErr = errBodyTooLarge
+		}
+	} else {
+		const limit = maxErrorBody + 1 // one byte more says the body was cut
+		x.body, _, x.bodyErr = readCapped(io.LimitReader(resp.Body, limit), x.buf, limit, resp.ContentLength)
+	}
+	if cap(x.body) <= maxPooledBuffer && cap(x.body) >= cap(x.buf) {
+		x.buf = x.body[:0]
+	}
+}
+
+// backoff is the engine's Backoff: the wait that checkRetry chose, also after
+// a connection error (when the engine passes no response).
+func (x *exchange) backoff(time.Duration, time.Duration, int, *http.Response) time.Duration {
+	return x.wait
+}
+
+// prepareRetry is the engine's PrepareRetry, called after the backoff and
+// before a retry: retries wait for the rate limiter like first attempts.
+func (x *exchange) prepareRetry(req *http.Request) error {
+	return x.c.pace(req.Context())
+}
+
+// keepLastResponse is the engine's ErrorHandler: return what the last
+// attempt produced instead of the engine's opaque "giving up" error.
+func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	return resp, err
+}
+
+func (c *Client) logAttempt(ctx context.Context, x *exchange, err error, d decision, now time.Time) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", x.r.method),
+		slog.String("operation", x.r.op),
+		slog.Int("status", x.status),
+		slog.Int("attempt", x.attempts),
+		slog.Duration("duration", now.Sub(x.start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", errorKind(err)))
+	}
+	if d.retry {
+		attrs = append(attrs, slog.Duration("retry_in", d.wait))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "ecloud request", attrs...)
 }

@@ -99,15 +99,16 @@ func TestRoutesDoNotOverlap(t *testing.T) {
 	// its own route even where paths share a prefix.
 	c, mock := mockClient(t)
 	ecloudtest.RegisterJSON(mock, "get-organization", ecloud.Organization{ID: "from-get-organization"})
-	ecloudtest.RegisterJSON(mock, "get-organization-invitation", ecloud.OrganizationInvitation{Email: "from-get-invitation"})
-	ecloudtest.RegisterJSON(mock, "list-organization-members", []ecloud.OrganizationMembership{{UserID: "from-list-members"}})
+	ecloudtest.RegisterJSON(mock, "get-organization-invitation", ecloud.OrganizationInvitation{Token: "tok-1", Email: "from-get-invitation",
+		CreatedAt: time.Unix(0, 0), ExpiresAt: time.Unix(1, 0), Organization: ecloud.Organization{ID: "o"}})
+	ecloudtest.RegisterJSON(mock, "list-organization-members", []ecloud.OrganizationMembership{{OrganizationID: "o", UserID: "from-list-members", MemberSince: time.Unix(0, 0)}})
 	ecloudtest.RegisterError(mock, "delete-organization-memberships", 404, ecloud.CodeOrganizationMembershipNotFound)
 	ecloudtest.RegisterError(mock, "delete-organization-invitations", 404, ecloud.CodeOrganizationInvitationNotFound)
 	ctx := t.Context()
 	if org, err := c.GetOrganization(ctx, "o"); err != nil || org.ID != "from-get-organization" {
 		t.Errorf("GetOrganization = %+v, %v", org, err)
 	}
-	if inv, err := c.GetOrganizationInvitation(ctx, "t"); err != nil || inv.Email != "from-get-invitation" {
+	if inv, err := c.GetOrganizationInvitation(ctx, "tok-1"); err != nil || inv.Email != "from-get-invitation" {
 		t.Errorf("GetOrganizationInvitation = %+v, %v", inv, err)
 	}
 	if ms, err := c.ListOrganizationMembers(ctx, "o"); err != nil || len(ms) != 1 || ms[0].UserID != "from-list-members" {
@@ -116,7 +117,7 @@ func TestRoutesDoNotOverlap(t *testing.T) {
 	if err := c.DeleteOrganizationMemberships(ctx, "o", []string{"u"}, nil); !ecloud.HasCode(err, ecloud.CodeOrganizationMembershipNotFound) {
 		t.Errorf("DeleteOrganizationMemberships = %v", err)
 	}
-	if err := c.DeleteOrganizationInvitations(ctx, "o", []string{"t"}); !ecloud.HasCode(err, ecloud.CodeOrganizationInvitationNotFound) {
+	if err := c.DeleteOrganizationInvitations(ctx, "o", []string{"tok-1"}); !ecloud.HasCode(err, ecloud.CodeOrganizationInvitationNotFound) {
 		t.Errorf("DeleteOrganizationInvitations = %v", err)
 	}
 	// Add and remove share a path: each reaches its own route.
@@ -130,7 +131,7 @@ func TestRoutesDoNotOverlap(t *testing.T) {
 		t.Errorf("RemoveRoleAssignments = %v", err)
 	}
 	// Nothing registered for accept: a transport error, not a wrong route.
-	if err := c.AcceptOrganizationInvitation(ctx, "t"); err == nil {
+	if err := c.AcceptOrganizationInvitation(ctx, "tok-1"); err == nil {
 		t.Error("accept matched a route registered for another operation")
 	}
 }

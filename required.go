@@ -1,0 +1,104 @@
+package ecloud
+
+import (
+	"strconv"
+	"time"
+)
+
+// Required fields of success bodies. A 2xx answer that decodes but lacks what
+// the spec marks required for the operation (a 200 of null or {}, or another
+// operation's object) is an error naming the first field missing, not a zero
+// value. The request path (do) calls checkRequired on every decoded body; a
+// model opts in by having a check method, which names its required fields:
+//
+//	func (o *Organization) check() error { return require(o.ID != "", "id") }
+//
+// and a wrapper checks its list with checkList. encoding/json cannot tell a
+// missing field from its zero value, so strings count as missing when empty,
+// times when zero, and lists when missing or null ([] is an empty list).
+// Not checked: booleans (an invitation's expired), whose zero value is valid;
+// names, which the SDK does not need and a server may leave empty; and the
+// fields of optional objects (role assignments).
+type checker interface{ check() error }
+
+func checkRequired(out any) error {
+	if c, ok := out.(checker); ok {
+		return c.check()
+	}
+	return nil
+}
+
+// missingError names a required field a success body lacks, as a path such
+// as "invitations[3].organization.id".
+type missingError struct{ path string }
+
+func (e *missingError) Error() string { return "lacks " + e.path }
+
+// require returns a missingError for name unless present.
+func require(present bool, name string) error {
+	if present {
+		return nil
+	}
+	return &missingError{name}
+}
+
+// within prefixes the path of a missingError from a nested value with name.
+func within(name string, err error) error {
+	if e, ok := err.(*missingError); ok {
+		return &missingError{name + "." + e.path}
+	}
+	return err
+}
+
+// checkList checks a required list and each of its elements.
+func checkList[T any, P interface {
+	*T
+	checker
+}](name string, list []T) error {
+	if list == nil {
+		return &missingError{name}
+	}
+	for i := range list {
+		if err := P(&list[i]).check(); err != nil {
+			return within(name+"["+strconv.Itoa(i)+"]", err)
+		}
+	}
+	return nil
+}
+
+func requireTime(t time.Time, name string) error { return require(!t.IsZero(), name) }
+
+func (o *Organization) check() error { return require(o.ID != "", "id") }
+
+func (l *OrganizationList) check() error { return checkList("organizations", l.Organizations) }
+
+func (inv *OrganizationInvitation) check() error {
+	return firstError(
+		require(inv.Token != "", "token"),
+		require(inv.Email != "", "email"),
+		requireTime(inv.CreatedAt, "created_at"),
+		requireTime(inv.ExpiresAt, "expires_at"),
+		within("organization", inv.Organization.check()),
+	)
+}
+
+func (m *OrganizationMembership) check() error {
+	return firstError(
+		require(m.OrganizationID != "", "organization_id"),
+		require(m.UserID != "", "user_id"),
+		requireTime(m.MemberSince, "member_since"),
+	)
+}
+
+func (w *organizationInvitations) check() error { return checkList("invitations", w.Invitations) }
+
+func (w *organizationMemberships) check() error { return checkList("members", w.Members) }
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
