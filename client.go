@@ -357,7 +357,8 @@ type call struct {
 	path    string // escaped, under the base, starting with "/"
 	query   string // encoded query string, may be empty
 	body    any    // JSON-encoded once when non-nil
-	out     any    // decoded from a 2xx body when non-nil
+	out     any    // decoded from a 2xx body when non-nil; a *[]byte gets the body as is
+	accept  string // the Accept header when the answer is not JSON, such as "application/xml"
 	secrets []string
 }
 
@@ -437,6 +438,9 @@ func (c *Client) do(ctx context.Context, r call) error {
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
+	if r.accept != "" {
+		req.Header["Accept"] = []string{r.accept}
+	}
 	req.Header["Authorization"] = c.cred.header
 	if raw != nil {
 		req.Header["Content-Type"] = jsonContentType
@@ -459,6 +463,10 @@ func (c *Client) do(ctx context.Context, r call) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if r.out == nil {
 			return nil // EmptyResponse: "{}" or nothing
+		}
+		if b, ok := r.out.(*[]byte); ok {
+			*b = bytes.Clone(st.bytes()) // out of the pooled buffer
+			return nil
 		}
 		if err := json.Unmarshal(st.bytes(), r.out); err != nil {
 			return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, resp.StatusCode, err)
