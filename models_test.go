@@ -219,3 +219,53 @@ func TestModelPtr(t *testing.T) {
 		t.Error("two Ptr calls returned the same pointer")
 	}
 }
+
+// TestModelCheckNamesWhatIsMissing: the check of each answer of the SSO
+// operations, decoded from a 2xx body, names every required property the
+// body lacks and passes a complete one.
+func TestModelCheckNamesWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	type checker interface{ check() error }
+	for _, tc := range []struct {
+		name string
+		into func() checker
+		body string
+		want string // "" for no error
+	}{
+		{"domains absent", func() checker { return new(domainClaims) }, `{}`, "the answer lacks the required domains"},
+		{"domains null", func() checker { return new(domainClaims) }, `{"domains":null}`, "the answer lacks the required domains"},
+		{"domains empty", func() checker { return new(domainClaims) }, `{"domains":[]}`, ""},
+		{"verification absent", func() checker { return new(verificationCode) }, `{"other":"x"}`, "the answer lacks the required verification"},
+		{"verification empty", func() checker { return new(verificationCode) }, `{"verification":""}`, "the answer lacks the required verification"},
+		{"verification", func() checker { return new(verificationCode) }, `{"verification":"v"}`, ""},
+		{"mappings absent", func() checker { return new(roleMappings) }, `{}`, "the answer lacks the required mappings"},
+		{"a mapping without a name", func() checker { return new(roleMappings) }, `{"mappings":[{"name":"a"},{"enabled":true},{"name":""}]}`,
+			"the answer lacks the required mappings[1].name, mappings[2].name"},
+		{"mappings", func() checker { return new(roleMappings) }, `{"mappings":[` + tcAdminsMappingJSON + `]}`, ""},
+		{"no mappings", func() checker { return new(roleMappings) }, `{"mappings":[]}`, ""},
+		{"deleted absent", func() checker { return new(deletedRoleMappings) }, `{}`, "the answer lacks the required mappings"},
+		{"deleted none", func() checker { return new(deletedRoleMappings) }, `{"mappings":[]}`, ""},
+		{"IdP", func() checker { return new(OrganizationIdP) }, tcIdPJSON, ""},
+		{"IdP empty", func() checker { return new(OrganizationIdP) }, `{}`, "the answer lacks the required acs, configuration.login_identifier_prefix, " +
+			"configuration.saml_idp.issuer, configuration.saml_idp.public_certificate, configuration.saml_idp.sso_url, encryption_certificate, " +
+			"login_identifier, metadata_url, signing_certificate, sp_entity_id, sso_login_url"},
+		{"IdP without its SP details", func() checker { return new(OrganizationIdP) },
+			`{"login_identifier":"l","sso_login_url":"u","metadata_url":"m","signing_certificate":[],"encryption_certificate":[],"configuration":` + tcIdPConfigJSON + `}`,
+			"the answer lacks the required acs, sp_entity_id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := tc.into()
+			if err := json.Unmarshal([]byte(tc.body), v); err != nil {
+				t.Fatal(err)
+			}
+			err := v.check()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("check() = %v, want nil", err)
+			case tc.want != "" && (err == nil || err.Error() != tc.want):
+				t.Errorf("check() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -269,6 +269,55 @@ var tcOpCalls = map[string]func(context.Context, *Client) error{
 	OpRemoveRoleAssignments: func(ctx context.Context, c *Client) error {
 		return c.RemoveRoleAssignments(ctx, "u1", tcOneDeployment, nil)
 	},
+	OpListDomainClaims: func(ctx context.Context, c *Client) error {
+		_, err := c.ListDomainClaims(ctx, "o1")
+		return err
+	},
+	OpGenerateDomainVerificationCode: func(ctx context.Context, c *Client) error {
+		_, err := c.GenerateDomainVerificationCode(ctx, "o1", "example.com")
+		return err
+	},
+	OpVerifyDomainClaim: func(ctx context.Context, c *Client) error {
+		return c.VerifyDomainClaim(ctx, "o1", "example.com")
+	},
+	OpDeleteDomainClaim: func(ctx context.Context, c *Client) error {
+		return c.DeleteDomainClaim(ctx, "o1", "example.com")
+	},
+	OpGetOrganizationIdP: func(ctx context.Context, c *Client) error {
+		_, err := c.GetOrganizationIdP(ctx, "o1")
+		return err
+	},
+	OpSetupOrganizationIdP: func(ctx context.Context, c *Client) error {
+		_, err := c.SetupOrganizationIdP(ctx, "o1", tcIdPConfig)
+		return err
+	},
+	OpTeardownOrganizationIdP: func(ctx context.Context, c *Client) error {
+		return c.TeardownOrganizationIdP(ctx, "o1")
+	},
+	OpGetOrganizationIdPMetadata: func(ctx context.Context, c *Client) error {
+		_, err := c.GetOrganizationIdPMetadata(ctx, "o1")
+		return err
+	},
+	OpListRoleMappings: func(ctx context.Context, c *Client) error {
+		_, err := c.ListRoleMappings(ctx, "o1")
+		return err
+	},
+	OpAddRoleMappings: func(ctx context.Context, c *Client) error {
+		return c.AddRoleMappings(ctx, "o1", []RoleMapping{tcAdminsMapping})
+	},
+	OpUpdateRoleMappings: func(ctx context.Context, c *Client) error {
+		return c.UpdateRoleMappings(ctx, "o1", []RoleMapping{tcAdminsMapping})
+	},
+	OpDeleteRoleMappings: func(ctx context.Context, c *Client) error {
+		return c.DeleteRoleMappings(ctx, "o1")
+	},
+	OpUpdateRoleMapping: func(ctx context.Context, c *Client) error {
+		return c.UpdateRoleMapping(ctx, "o1", "admins", tcAdminsMapping)
+	},
+	OpDeleteRoleMappingsByName: func(ctx context.Context, c *Client) error {
+		_, err := c.DeleteRoleMappingsByName(ctx, "o1", []string{"admins", "viewers"})
+		return err
+	},
 }
 
 // tcOrganizationOps and tcInvitationOps (and tcRoleAssignmentOps of
@@ -292,6 +341,7 @@ var tcSentinels = []struct {
 	{"ErrNotFound", ErrNotFound, 404},
 	{"ErrRateLimited", ErrRateLimited, 429},
 	{"ErrServer", ErrServer, 500},
+	{"ErrVerificationPending", ErrVerificationPending, 449},
 	{"ErrInvalidArgument", ErrInvalidArgument, -1},
 }
 
@@ -404,6 +454,14 @@ func tcRunInvalidArgs(t *testing.T, cases []struct {
 			}
 		})
 	}
+}
+
+// tcBrokenJSONCase is a call of tcRunBrokenJSON: an operation returning a
+// result and its success status.
+type tcBrokenJSONCase = struct {
+	op     string
+	status int
+	call   func(context.Context, *Client) (any, error)
 }
 
 // tcRunBrokenJSON checks that a 2xx whose body cannot be decoded is an error
