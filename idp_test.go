@@ -2,6 +2,7 @@ package ecloud
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -287,5 +288,23 @@ func TestOpIdPSuccessWithInvalidJSON(t *testing.T) {
 		{OpSetupOrganizationIdP, 200, func(ctx context.Context, c *Client) (any, error) {
 			return c.SetupOrganizationIdP(ctx, "o1", tcIdPConfig)
 		}},
+	})
+}
+
+// FuzzCheckSAMLMetadata: the metadata check never panics on what a server
+// sends, and what it accepts is a document encoding/xml reads as an
+// EntityDescriptor. Explore with go test -fuzz FuzzCheckSAMLMetadata.
+func FuzzCheckSAMLMetadata(f *testing.F) {
+	for _, seed := range []string{tcMetadataXML, `<EntityDescriptor/>`, `<html>x</html>`, `{"a":1}`, ``, `<EntityDescriptor>`, `<?xml version="1.0"?><!-- c --><EntityDescriptor a="1"><x/></EntityDescriptor>`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if checkSAMLMetadata(b) != nil {
+			return
+		}
+		var root struct{ XMLName xml.Name }
+		if err := xml.Unmarshal(b, &root); err != nil || root.XMLName.Local != "EntityDescriptor" {
+			t.Fatalf("accepted %q, which encoding/xml reads as %v, %v", b, root.XMLName, err)
+		}
 	})
 }
