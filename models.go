@@ -264,10 +264,12 @@ type (
 // is empty. Absent booleans and objects cannot be told from zero values and
 // are not checked.
 
-func (d *domainClaims) check() error { return missing(map[string]bool{"domains": d.Domains == nil}) }
+func (d *domainClaims) check() error {
+	return absentRequired(map[string]bool{"domains": d.Domains == nil})
+}
 
 func (v *verificationCode) check() error {
-	return missing(map[string]bool{"verification": v.Verification == ""})
+	return absentRequired(map[string]bool{"verification": v.Verification == ""})
 }
 
 func (m *roleMappings) check() error {
@@ -275,16 +277,16 @@ func (m *roleMappings) check() error {
 	for i, rm := range m.Mappings {
 		absent[fmt.Sprintf("mappings[%d].name", i)] = rm.Name == ""
 	}
-	return missing(absent)
+	return absentRequired(absent)
 }
 
 func (d *deletedRoleMappings) check() error {
-	return missing(map[string]bool{"mappings": d.Mappings == nil})
+	return absentRequired(map[string]bool{"mappings": d.Mappings == nil})
 }
 
 func (p *OrganizationIdP) check() error {
 	saml := p.Configuration.SAMLIdP
-	return missing(map[string]bool{
+	return absentRequired(map[string]bool{
 		"login_identifier":                      p.LoginIdentifier == "",
 		"sso_login_url":                         p.SSOLoginURL == "",
 		"metadata_url":                          p.MetadataURL == "",
@@ -299,9 +301,9 @@ func (p *OrganizationIdP) check() error {
 	})
 }
 
-// missing returns an error naming, in order, the properties absent maps to
-// true, or nil when there is none.
-func missing(absent map[string]bool) error {
+// absentRequired returns an error naming, in order, the properties that
+// absent maps to true, or nil when there is none.
+func absentRequired(absent map[string]bool) error {
 	var names []string
 	for name, yes := range absent {
 		if yes {

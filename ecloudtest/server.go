@@ -156,7 +156,8 @@
 //     blank group or one with control characters is
 //     org.role_mapping_rule.syntax_error. A rule may have both any and all.
 //     All with status 400, every problem of a request in one answer.
-//   - enabled, name, rule and role_assignments are required (400
+//   - The bodies' mappings (not empty, to add) and mapping, and each
+//     mapping's enabled, name, rule and role_assignments, are required (400
 //     root.invalid_data when absent); role assignments are checked as for
 //     invitations (organization_id must be the organization's) and must
 //     assign at least one role.
