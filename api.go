@@ -38,6 +38,34 @@ type RoleAssignmentsAPI interface {
 	RemoveRoleAssignments(ctx context.Context, userID string, roles RoleAssignments, opts *RemoveRoleAssignmentsOptions) error
 }
 
+// DomainClaimsAPI is the domain claims area: the email domains an
+// organization proves it owns, before its IdP may sign their users in.
+type DomainClaimsAPI interface {
+	ListDomainClaims(ctx context.Context, organizationID string) ([]string, error)
+	GenerateDomainVerificationCode(ctx context.Context, organizationID, domain string) (string, error)
+	VerifyDomainClaim(ctx context.Context, organizationID, domain string) error
+	DeleteDomainClaim(ctx context.Context, organizationID, domain string) error
+}
+
+// IdPAPI is the identity provider area: the organization's SAML IdP.
+type IdPAPI interface {
+	GetOrganizationIdP(ctx context.Context, organizationID string) (*OrganizationIdP, error)
+	SetupOrganizationIdP(ctx context.Context, organizationID string, cfg IdPConfiguration) (*OrganizationIdP, error)
+	TeardownOrganizationIdP(ctx context.Context, organizationID string) error
+	GetOrganizationIdPMetadata(ctx context.Context, organizationID string) ([]byte, error)
+}
+
+// RoleMappingsAPI is the role mappings area: the roles the organization's
+// IdP users get, by their groups or emails.
+type RoleMappingsAPI interface {
+	ListRoleMappings(ctx context.Context, organizationID string) ([]RoleMapping, error)
+	AddRoleMappings(ctx context.Context, organizationID string, mappings []RoleMapping) error
+	UpdateRoleMappings(ctx context.Context, organizationID string, mappings []RoleMapping) error
+	DeleteRoleMappings(ctx context.Context, organizationID string) error
+	UpdateRoleMapping(ctx context.Context, organizationID, name string, mapping RoleMapping) error
+	DeleteRoleMappingsByName(ctx context.Context, organizationID string, names []string) ([]string, error)
+}
+
 // API is every operation of the SDK: the union of the area interfaces. It
 // gains a method with each operation the SDK gains; prefer an area interface
 // where one is enough.
@@ -46,6 +74,9 @@ type API interface {
 	MembersAPI
 	InvitationsAPI
 	RoleAssignmentsAPI
+	DomainClaimsAPI
+	IdPAPI
+	RoleMappingsAPI
 }
 
 // Compile-time checks that *Client implements every interface.
@@ -55,4 +86,7 @@ var (
 	_ MembersAPI         = (*Client)(nil)
 	_ InvitationsAPI     = (*Client)(nil)
 	_ RoleAssignmentsAPI = (*Client)(nil)
+	_ DomainClaimsAPI    = (*Client)(nil)
+	_ IdPAPI             = (*Client)(nil)
+	_ RoleMappingsAPI    = (*Client)(nil)
 )

@@ -1,6 +1,8 @@
 // Package ecloud is an unofficial Go client for the Elastic Cloud and Elastic
 // Cloud Enterprise (ECE) Organizations API: organizations, their members,
-// their invitations and the members' role assignments.
+// their invitations and the members' role assignments, and the SSO
+// administration of an organization: its claimed domains, its SAML identity
+// provider and its role mappings.
 //
 // # Creating a client
 //
@@ -36,7 +38,8 @@
 // # Interfaces
 //
 // Each area of the API has an interface: OrganizationsAPI, MembersAPI,
-// InvitationsAPI and RoleAssignmentsAPI. API embeds them all, and *Client implements every one.
+// InvitationsAPI, RoleAssignmentsAPI, DomainClaimsAPI, IdPAPI and
+// RoleMappingsAPI. API embeds them all, and *Client implements every one.
 // Depend on the narrowest interface your code needs (a function that lists
 // invitations takes an InvitationsAPI), combine areas in an interface of your
 // own, or declare your own with just the methods you call: Go interfaces are
@@ -77,6 +80,22 @@
 //	switch {
 //	case errors.Is(err, ecloud.ErrNotFound):
 //	case ecloud.HasCode(err, ecloud.CodeOrganizationInvalidAccess):
+//	}
+//
+// VerifyDomainClaim answers 449 while the DNS record of a domain's
+// verification code cannot be seen yet; that error matches
+// ErrVerificationPending. It is not retried: poll, bounded by a deadline.
+//
+//	for {
+//		err := c.VerifyDomainClaim(ctx, orgID, domain)
+//		if !errors.Is(err, ecloud.ErrVerificationPending) {
+//			return err // nil once claimed
+//		}
+//		select {
+//		case <-ctx.Done():
+//			return ctx.Err()
+//		case <-time.After(30 * time.Second):
+//		}
 //	}
 //
 // When no complete answer arrived (connection refused, no answer within the

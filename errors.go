@@ -66,6 +66,11 @@ var (
 	ErrRateLimited     error = &statusClass{"rate limited", 429, 429}
 	ErrServer          error = &statusClass{"server error", 500, 599}
 	ErrInvalidArgument       = errors.New("invalid argument")
+
+	// ErrVerificationPending is the 449 of VerifyDomainClaim: the DNS record
+	// of the domain's verification code cannot be seen yet. Call again later;
+	// the SDK does not retry it.
+	ErrVerificationPending error = &statusClass{"domain verification pending", 449, 449}
 )
 
 type statusClass struct {

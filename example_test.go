@@ -7,6 +7,7 @@ package ecloud_test
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,16 @@ func tcExampleClient(mock *httpmock.MockTransport) *ecloud.Client {
 		log.Fatal(err)
 	}
 	return client
+}
+
+// tcPrintSent answers status and reply after printing the body the SDK
+// sent, so that an Example's output shows it.
+func tcPrintSent(status int, reply string) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		body, _ := io.ReadAll(req.Body)
+		fmt.Printf("sent %s\n", body)
+		return httpmock.NewStringResponse(status, reply), nil
+	}
 }
 
 func ExampleNewClient() {
@@ -111,11 +122,7 @@ func ExampleClient_GetOrganization() {
 func ExampleClient_UpdateOrganization() {
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder(http.MethodPut, "https://api.elastic-cloud.com/api/v1/organizations/org-1",
-		func(req *http.Request) (*http.Response, error) {
-			body, _ := io.ReadAll(req.Body) // show what the SDK sent
-			fmt.Printf("sent %s\n", body)
-			return httpmock.NewStringResponse(200, `{"id":"org-1","name":"Acme Corp","default_disk_usage_alerts_enabled":false}`), nil
-		})
+		tcPrintSent(200, `{"id":"org-1","name":"Acme Corp","default_disk_usage_alerts_enabled":false}`))
 	client := tcExampleClient(mock)
 
 	// Only the fields you set are sent; false, "" and empty lists are sent too.
@@ -184,13 +191,9 @@ func ExampleClient_ListOrganizationInvitations() {
 func ExampleClient_CreateOrganizationInvitations() {
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/organizations/org-1/invitations",
-		func(req *http.Request) (*http.Response, error) {
-			body, _ := io.ReadAll(req.Body)
-			fmt.Printf("sent %s\n", body)
-			return httpmock.NewStringResponse(201, `{"invitations":[{"token":"tok-3","email":"cy@example.com",
+		tcPrintSent(201, `{"invitations":[{"token":"tok-3","email":"cy@example.com",
 				"created_at":"2025-02-01T00:00:00Z","expires_at":"2025-02-08T00:00:00Z","expired":false,
-				"organization":{"id":"org-1","name":"Acme"}}]}`), nil
-		})
+				"organization":{"id":"org-1","name":"Acme"}}]}`))
 	client := tcExampleClient(mock)
 
 	invitations, err := client.CreateOrganizationInvitations(context.Background(), "org-1", ecloud.CreateInvitationsRequest{
@@ -258,11 +261,7 @@ func ExampleClient_DeleteOrganizationInvitations() {
 func ExampleClient_AddRoleAssignments() {
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/users/u-1/role_assignments",
-		func(req *http.Request) (*http.Response, error) {
-			body, _ := io.ReadAll(req.Body)
-			fmt.Printf("sent %s\n", body)
-			return httpmock.NewStringResponse(200, `{}`), nil
-		})
+		tcPrintSent(200, `{}`))
 	client := tcExampleClient(mock)
 
 	// Viewer on two deployments; the user's other roles stay.
@@ -284,11 +283,7 @@ func ExampleClient_RemoveRoleAssignments() {
 	mock := httpmock.NewMockTransport()
 	// A DELETE with a JSON body.
 	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/users/u-1/role_assignments",
-		func(req *http.Request) (*http.Response, error) {
-			body, _ := io.ReadAll(req.Body)
-			fmt.Printf("sent %s\n", body)
-			return httpmock.NewStringResponse(200, `{}`), nil
-		})
+		tcPrintSent(200, `{}`))
 	client := tcExampleClient(mock)
 
 	// Viewer on d-1 only: a viewer role on d-2 stays.
@@ -331,6 +326,317 @@ func ExampleClient_RemoveRoleAssignments_refused() {
 	}
 	// Output:
 	// refused: true
+}
+
+func ExampleClient_ListDomainClaims() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1/domains",
+		httpmock.NewStringResponder(200, `{"domains":["example.com","example.org"]}`))
+	client := tcExampleClient(mock)
+
+	domains, err := client.ListDomainClaims(context.Background(), "org-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(domains)
+	// Output:
+	// [example.com example.org]
+}
+
+func ExampleClient_GenerateDomainVerificationCode() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/organizations/org-1/domains/_generate_verification_code",
+		tcPrintSent(200, `{"verification":"elastic-verification=4f1c2b"}`))
+	client := tcExampleClient(mock)
+
+	code, err := client.GenerateDomainVerificationCode(context.Background(), "org-1", "example.com")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("publish a TXT record on example.com:", code)
+	// Output:
+	// sent {"domain_claim_request":"example.com"}
+	// publish a TXT record on example.com: elastic-verification=4f1c2b
+}
+
+func ExampleClient_VerifyDomainClaim() {
+	mock := httpmock.NewMockTransport()
+	// DNS takes a while: the first two checks answer 449, the third claims.
+	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/organizations/org-1/domains/_verify",
+		httpmock.ResponderFromMultipleResponses([]*http.Response{
+			httpmock.NewStringResponse(449, `{}`),
+			httpmock.NewStringResponse(449, `{}`),
+			httpmock.NewStringResponse(200, `{}`),
+		}))
+	client := tcExampleClient(mock)
+
+	// Poll, bounded by the context: 449 means "not yet, ask again later".
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	for {
+		err := client.VerifyDomainClaim(ctx, "org-1", "example.com")
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ecloud.ErrVerificationPending) {
+			log.Fatal(err) // refused, or ctx ended
+		}
+		fmt.Println("not visible yet")
+		select {
+		case <-ctx.Done():
+			log.Fatal(ctx.Err())
+		case <-time.After(10 * time.Millisecond): // in a real program: 30 s or so
+		}
+	}
+	fmt.Println("example.com claimed")
+	// Output:
+	// not visible yet
+	// not visible yet
+	// example.com claimed
+}
+
+func ExampleClient_DeleteDomainClaim() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/organizations/org-1/domains",
+		httpmock.NewStringResponder(400, `{"errors":[{"code":"org.idp.idp_configured","message":"An IdP is configured for the organization."}]}`).
+			HeaderSet(http.Header{"X-Cloud-Error-Codes": {"org.idp.idp_configured"}}))
+	client := tcExampleClient(mock)
+
+	// A DELETE with a JSON body; refused while the organization has an IdP.
+	err := client.DeleteDomainClaim(context.Background(), "org-1", "example.com")
+	switch {
+	case ecloud.HasCode(err, ecloud.CodeOrgIdPIdPConfigured):
+		fmt.Println("tear the IdP down first")
+	case err != nil:
+		log.Fatal(err)
+	}
+	// Output:
+	// tear the IdP down first
+}
+
+// tcExampleIdP is the organization IdP the IdP examples answer.
+const tcExampleIdP = `{"login_identifier":"acme-1234","sso_login_url":"https://cloud.elastic.co/sso/login/acme-1234",
+	"metadata_url":"https://api.elastic-cloud.com/api/v1/organizations/org-1/idp/metadata.xml",
+	"acs":"https://cloud.elastic.co/saml/acs/acme-1234","sp_entity_id":"https://cloud.elastic.co/saml/acme-1234",
+	"signing_certificate":["MIIB..."],"encryption_certificate":["MIIB..."],
+	"configuration":{"enabled":true,"login_identifier_prefix":"acme",
+	 "saml_idp":{"issuer":"https://idp.example.com","sso_url":"https://idp.example.com/sso","public_certificate":["MIIC..."]}}}`
+
+func ExampleClient_GetOrganizationIdP() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1/idp",
+		httpmock.NewStringResponder(200, tcExampleIdP))
+	client := tcExampleClient(mock)
+
+	idp, err := client.GetOrganizationIdP(context.Background(), "org-1")
+	if errors.Is(err, ecloud.ErrNotFound) { // CodeOrgIdPIdPNotConfigured
+		fmt.Println("no IdP")
+		return
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(idp.LoginIdentifier, idp.Configuration.Enabled, idp.Configuration.SAMLIdP.Issuer)
+	// Output:
+	// acme-1234 true https://idp.example.com
+}
+
+func ExampleClient_SetupOrganizationIdP() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPut, "https://api.elastic-cloud.com/api/v1/organizations/org-1/idp",
+		tcPrintSent(200, tcExampleIdP))
+	client := tcExampleClient(mock)
+
+	idp, err := client.SetupOrganizationIdP(context.Background(), "org-1", ecloud.IdPConfiguration{
+		Enabled:               true,
+		LoginIdentifierPrefix: "acme",
+		SAMLIdP: ecloud.SAMLIdP{
+			Issuer:            "https://idp.example.com",
+			SSOURL:            "https://idp.example.com/sso",
+			PublicCertificate: []string{"MIIC..."}, // the IdP's signing certificate
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// What to configure in the IdP:
+	fmt.Println("entity ID:", idp.SPEntityID)
+	fmt.Println("ACS URL:", idp.ACS)
+	// Output:
+	// sent {"enabled":true,"login_identifier_prefix":"acme","saml_idp":{"public_certificate":["MIIC..."],"issuer":"https://idp.example.com","sso_url":"https://idp.example.com/sso"}}
+	// entity ID: https://cloud.elastic.co/saml/acme-1234
+	// ACS URL: https://cloud.elastic.co/saml/acs/acme-1234
+}
+
+func ExampleClient_TeardownOrganizationIdP() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/organizations/org-1/idp",
+		httpmock.NewStringResponder(200, `{}`))
+	client := tcExampleClient(mock)
+
+	if err := client.TeardownOrganizationIdP(context.Background(), "org-1"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("IdP removed")
+	// Output:
+	// IdP removed
+}
+
+func ExampleClient_GetOrganizationIdPMetadata() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1/idp/metadata.xml",
+		func(req *http.Request) (*http.Response, error) {
+			fmt.Println("Accept:", req.Header.Get("Accept"))
+			return httpmock.NewStringResponse(200, `<?xml version="1.0"?>
+<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://cloud.elastic.co/saml/acme-1234">
+  <SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://cloud.elastic.co/saml/acs/acme-1234" index="1"/>
+  </SPSSODescriptor>
+</EntityDescriptor>`), nil
+		})
+	client := tcExampleClient(mock)
+
+	metadata, err := client.GetOrganizationIdPMetadata(context.Background(), "org-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The document as served: load it into the IdP, or read it.
+	var sp struct {
+		EntityID string `xml:"entityID,attr"`
+		ACS      struct {
+			Location string `xml:"Location,attr"`
+		} `xml:"SPSSODescriptor>AssertionConsumerService"`
+	}
+	if err := xml.Unmarshal(metadata, &sp); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sp.EntityID, sp.ACS.Location)
+	// Output:
+	// Accept: application/xml
+	// https://cloud.elastic.co/saml/acme-1234 https://cloud.elastic.co/saml/acs/acme-1234
+}
+
+func ExampleClient_ListRoleMappings() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1/role_mappings",
+		httpmock.NewStringResponder(200, `{"mappings":[{"name":"admins","enabled":true,"rule":{"any":[{"group":"cloud-admins"}]},
+			"role_assignments":{"organization":[{"role_id":"organization-admin","organization_id":"org-1"}]}}]}`))
+	client := tcExampleClient(mock)
+
+	mappings, err := client.ListRoleMappings(context.Background(), "org-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range mappings {
+		fmt.Println(m.Name, m.Enabled, m.Rule.Any[0].Group, m.RoleAssignments.Organization[0].RoleID)
+	}
+	// Output:
+	// admins true cloud-admins organization-admin
+}
+
+func ExampleClient_AddRoleMappings() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPost, "https://api.elastic-cloud.com/api/v1/organizations/org-1/role_mappings",
+		tcPrintSent(201, `{}`))
+	client := tcExampleClient(mock)
+
+	// Members of the IdP group cloud-admins, or anyone at ops.example.com,
+	// become organization admins when they sign in.
+	err := client.AddRoleMappings(context.Background(), "org-1", []ecloud.RoleMapping{{
+		Name:    "admins",
+		Enabled: true,
+		Rule: ecloud.RoleMappingRule{Any: []ecloud.RoleMappingPropertyRule{
+			{Group: "cloud-admins"},
+			{Email: "*@ops.example.com"},
+		}},
+		RoleAssignments: ecloud.RoleAssignments{
+			Organization: []ecloud.OrganizationRoleAssignment{{RoleID: "organization-admin", OrganizationID: "org-1"}},
+		},
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("added")
+	// Output:
+	// sent {"mappings":[{"enabled":true,"name":"admins","rule":{"any":[{"group":"cloud-admins"},{"email":"*@ops.example.com"}]},"role_assignments":{"organization":[{"role_id":"organization-admin","organization_id":"org-1"}]}}]}
+	// added
+}
+
+func ExampleClient_UpdateRoleMappings() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPut, "https://api.elastic-cloud.com/api/v1/organizations/org-1/role_mappings",
+		tcPrintSent(200, `{}`))
+	client := tcExampleClient(mock)
+
+	// Replaces every mapping: afterwards, only viewers exists.
+	err := client.UpdateRoleMappings(context.Background(), "org-1", []ecloud.RoleMapping{{
+		Name:    "viewers",
+		Enabled: true,
+		Rule:    ecloud.RoleMappingRule{All: []ecloud.RoleMappingPropertyRule{{Group: "staff"}, {Email: "*@example.com"}}},
+		RoleAssignments: ecloud.RoleAssignments{
+			Deployment: []ecloud.DeploymentRoleAssignment{{RoleID: "deployment-viewer", OrganizationID: "org-1", All: ecloud.Ptr(true)}},
+		},
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// sent {"mappings":[{"enabled":true,"name":"viewers","rule":{"all":[{"group":"staff"},{"email":"*@example.com"}]},"role_assignments":{"deployment":[{"role_id":"deployment-viewer","organization_id":"org-1","all":true}]}}]}
+}
+
+func ExampleClient_DeleteRoleMappings() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/organizations/org-1/role_mappings",
+		httpmock.NewStringResponder(200, `{}`))
+	client := tcExampleClient(mock)
+
+	if err := client.DeleteRoleMappings(context.Background(), "org-1"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("every mapping removed")
+	// Output:
+	// every mapping removed
+}
+
+func ExampleClient_UpdateRoleMapping() {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodPut, "https://api.elastic-cloud.com/api/v1/organizations/org-1/role_mappings/admins",
+		tcPrintSent(200, `{}`))
+	client := tcExampleClient(mock)
+
+	// Disable the admins mapping, keeping its rule and roles.
+	err := client.UpdateRoleMapping(context.Background(), "org-1", "admins", ecloud.RoleMapping{
+		Name:    "admins",
+		Enabled: false,
+		Rule:    ecloud.RoleMappingRule{Any: []ecloud.RoleMappingPropertyRule{{Group: "cloud-admins"}}},
+		RoleAssignments: ecloud.RoleAssignments{
+			Organization: []ecloud.OrganizationRoleAssignment{{RoleID: "organization-admin", OrganizationID: "org-1"}},
+		},
+	})
+	switch {
+	case ecloud.HasCode(err, ecloud.CodeOrgRoleMappingRuleRoleMappingNotFound):
+		fmt.Println("no mapping called admins")
+	case err != nil:
+		log.Fatal(err)
+	}
+	// Output:
+	// sent {"mapping":{"enabled":false,"name":"admins","rule":{"any":[{"group":"cloud-admins"}]},"role_assignments":{"organization":[{"role_id":"organization-admin","organization_id":"org-1"}]}}}
+}
+
+func ExampleClient_DeleteRoleMappingsByName() {
+	mock := httpmock.NewMockTransport()
+	// The names travel as one path segment, the comma escaped as %2C.
+	mock.RegisterResponder(http.MethodDelete, "https://api.elastic-cloud.com/api/v1/organizations/org-1/role_mappings/admins%2Cviewers",
+		httpmock.NewStringResponder(200, `{"mappings":["admins","viewers"]}`))
+	client := tcExampleClient(mock)
+
+	deleted, err := client.DeleteRoleMappingsByName(context.Background(), "org-1", []string{"admins", "viewers"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("deleted", deleted)
+	// Output:
+	// deleted [admins viewers]
 }
 
 func ExampleAPIError() {

@@ -1,6 +1,8 @@
 package ecloud
 
-import "time"
+import (
+	"time"
+)
 
 // Models of the schemas used by the Organizations operations, with the spec's
 // JSON names. Unknown JSON fields in responses are ignored. Optional booleans
@@ -128,6 +130,70 @@ type UpdateOrganizationRequest struct {
 	OperationalContacts              []string `json:"operational_contacts,omitzero"`
 }
 
+// OrganizationIdP is the organization's SAML identity provider as Elastic
+// Cloud serves it: the service provider (SP) details to configure in the IdP
+// (SPEntityID, ACS, the certificates, MetadataURL for the SP metadata XML)
+// and the configuration it was set up with. Not available on ECE.
+type OrganizationIdP struct {
+	// LoginIdentifier is unique to the organization: users sign in with it
+	// at SSOLoginURL. It starts with Configuration.LoginIdentifierPrefix.
+	LoginIdentifier string `json:"login_identifier"`
+	SSOLoginURL     string `json:"sso_login_url"`
+	MetadataURL     string `json:"metadata_url"` // where GetOrganizationIdPMetadata reads the SP metadata XML
+	ACS             string `json:"acs"`          // the SP's assertion consumer service URL
+	SPEntityID      string `json:"sp_entity_id"` // also the audience of the IdP's SAML responses
+	// SigningCertificate signs the SP's SAML requests to the IdP;
+	// EncryptionCertificate is what the IdP may encrypt assertions with
+	// (encryption is optional). Base64-encoded X.509 certificates.
+	SigningCertificate    []string         `json:"signing_certificate"`
+	EncryptionCertificate []string         `json:"encryption_certificate"`
+	Configuration         IdPConfiguration `json:"configuration"`
+}
+
+// IdPConfiguration configures the organization's SAML identity provider
+// (the spec's IdpConfigurationRequest, and OrganizationIdpConfiguration in
+// an OrganizationIdP).
+type IdPConfiguration struct {
+	Enabled bool `json:"enabled"`
+	// LoginIdentifierPrefix starts the generated login identifier.
+	LoginIdentifierPrefix string  `json:"login_identifier_prefix"`
+	SAMLIdP               SAMLIdP `json:"saml_idp"`
+}
+
+// SAMLIdP is the identity provider's side of SAML.
+type SAMLIdP struct {
+	// PublicCertificate holds the IdP's base64-encoded PEM X.509
+	// certificates, which sign its SAML responses.
+	PublicCertificate []string `json:"public_certificate"`
+	// Issuer is the IdP's URI, the issuer of its SAML response assertions.
+	Issuer string `json:"issuer"`
+	// SSOURL is the IdP's SAML HTTP-POST endpoint for SP-initiated login.
+	SSOURL string `json:"sso_url"`
+}
+
+// RoleMapping gives the role assignments RoleAssignments to users who sign
+// in through the organization's IdP and match Rule. Not available on ECE.
+type RoleMapping struct {
+	Enabled         bool            `json:"enabled"`
+	Name            string          `json:"name"`
+	Rule            RoleMappingRule `json:"rule"`
+	RoleAssignments RoleAssignments `json:"role_assignments"`
+}
+
+// RoleMappingRule matches a user when any of the property rules in Any
+// matches, or when all of those in All match. Set one of the two.
+type RoleMappingRule struct {
+	Any []RoleMappingPropertyRule `json:"any,omitempty"`
+	All []RoleMappingPropertyRule `json:"all,omitempty"`
+}
+
+// RoleMappingPropertyRule matches an IdP group or an email; set exactly one.
+// Both may hold wildcards, such as "*@example.com".
+type RoleMappingPropertyRule struct {
+	Group string `json:"group,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
 // ErrorDetail is one element of an error body {"errors":[...]}.
 type ErrorDetail struct {
 	Code    string   `json:"code"`
@@ -159,5 +225,33 @@ type (
 	}
 	organizationMemberships struct {
 		Members []OrganizationMembership `json:"members"`
+	}
+)
+
+// Wire wrappers of the SSO operations' bodies and answers; the methods take
+// and return their contents.
+type (
+	// domainClaimRequest is the body of the domain claim operations (the
+	// spec's VerificationCodeRequest, DomainVerificationRequest and
+	// DeleteDomainClaimRequest): the domain name.
+	domainClaimRequest struct {
+		DomainClaimRequest string `json:"domain_claim_request"`
+	}
+	domainClaims struct {
+		Domains []string `json:"domains"`
+	}
+	verificationCode struct {
+		Verification string `json:"verification"`
+	}
+	// roleMappings is the answer of get-role-mappings and the body of
+	// add-role-mappings-individually and update-role-mappings.
+	roleMappings struct {
+		Mappings []RoleMapping `json:"mappings"`
+	}
+	roleMappingRequest struct {
+		Mapping RoleMapping `json:"mapping"`
+	}
+	deletedRoleMappings struct {
+		Mappings []string `json:"mappings"` // the names deleted
 	}
 )

@@ -219,3 +219,51 @@ func TestModelPtr(t *testing.T) {
 		t.Error("two Ptr calls returned the same pointer")
 	}
 }
+
+// TestModelCheckNamesWhatIsMissing: the check of each answer of the SSO
+// operations, decoded from a 2xx body, names the first required property the
+// body lacks and passes a complete one.
+func TestModelCheckNamesWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	type checker interface{ check() error }
+	for _, tc := range []struct {
+		name string
+		into func() checker
+		body string
+		want string // "" for no error
+	}{
+		{"domains absent", func() checker { return new(domainClaims) }, `{}`, "lacks domains"},
+		{"domains null", func() checker { return new(domainClaims) }, `{"domains":null}`, "lacks domains"},
+		{"domains empty", func() checker { return new(domainClaims) }, `{"domains":[]}`, ""},
+		{"verification absent", func() checker { return new(verificationCode) }, `{"other":"x"}`, "lacks verification"},
+		{"verification empty", func() checker { return new(verificationCode) }, `{"verification":""}`, "lacks verification"},
+		{"verification", func() checker { return new(verificationCode) }, `{"verification":"v"}`, ""},
+		{"mappings absent", func() checker { return new(roleMappings) }, `{}`, "lacks mappings"},
+		{"a mapping without a name", func() checker { return new(roleMappings) }, `{"mappings":[{"name":"a"},{"enabled":true},{"name":""}]}`,
+			"lacks mappings[1].name"},
+		{"mappings", func() checker { return new(roleMappings) }, `{"mappings":[` + tcAdminsMappingJSON + `]}`, ""},
+		{"no mappings", func() checker { return new(roleMappings) }, `{"mappings":[]}`, ""},
+		{"deleted absent", func() checker { return new(deletedRoleMappings) }, `{}`, "lacks mappings"},
+		{"deleted none", func() checker { return new(deletedRoleMappings) }, `{"mappings":[]}`, ""},
+		{"IdP", func() checker { return new(OrganizationIdP) }, tcIdPJSON, ""},
+		{"IdP empty", func() checker { return new(OrganizationIdP) }, `{}`, "lacks login_identifier"},
+		{"IdP without its SP details", func() checker { return new(OrganizationIdP) },
+			`{"login_identifier":"l","sso_login_url":"u","metadata_url":"m","signing_certificate":[],"encryption_certificate":[],"configuration":` + tcIdPConfigJSON + `}`,
+			"lacks acs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := tc.into()
+			if err := json.Unmarshal([]byte(tc.body), v); err != nil {
+				t.Fatal(err)
+			}
+			err := v.check()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("check() = %v, want nil", err)
+			case tc.want != "" && (err == nil || err.Error() != tc.want):
+				t.Errorf("check() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -155,9 +155,11 @@ func WithRetryPolicy(p RetryPolicy) Option {
 }
 
 // WithRetryNonIdempotent makes POST requests (creating and accepting
-// invitations) retry under the same rules as GET, PUT and DELETE. The API has
-// no idempotency key, so a retried POST may act twice (for example send an
-// invitation email twice); use it only if that is acceptable.
+// invitations, adding role assignments and role mappings, generating and
+// verifying domain codes) retry under the same rules as GET, PUT and DELETE.
+// The API has no idempotency key, so a retried POST may act twice (for
+// example send an invitation email twice); use it only if that is
+// acceptable.
 func WithRetryNonIdempotent() Option {
 	return func(c *config) error {
 		c.retryWrites = true

@@ -34,7 +34,10 @@ const (
 // tcAnySuccess is a success body holding every field that any operation's
 // success requires, for tests about the request rather than the answer.
 const tcAnySuccess = `{"id":"o1","name":"n","organizations":[],"members":[],"invitations":[],"token":"t","email":"a@example.com",` +
-	`"created_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-04T00:00:00Z","organization":{"id":"o1","name":"n"}}`
+	`"created_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-04T00:00:00Z","organization":{"id":"o1","name":"n"},` +
+	`"domains":[],"verification":"v","mappings":[],"login_identifier":"l","sso_login_url":"u","metadata_url":"m","acs":"a",` +
+	`"sp_entity_id":"s","signing_certificate":[],"encryption_certificate":[],` +
+	`"configuration":{"login_identifier_prefix":"p","saml_idp":{"public_certificate":[],"issuer":"i","sso_url":"u"}}}`
 
 // tcRequest is what the mock received.
 type tcRequest struct {
@@ -274,6 +277,55 @@ var tcOpCalls = map[string]func(context.Context, *Client) error{
 	OpRemoveRoleAssignments: func(ctx context.Context, c *Client) error {
 		return c.RemoveRoleAssignments(ctx, "u1", tcOneDeployment, nil)
 	},
+	OpListDomainClaims: func(ctx context.Context, c *Client) error {
+		_, err := c.ListDomainClaims(ctx, "o1")
+		return err
+	},
+	OpGenerateDomainVerificationCode: func(ctx context.Context, c *Client) error {
+		_, err := c.GenerateDomainVerificationCode(ctx, "o1", "example.com")
+		return err
+	},
+	OpVerifyDomainClaim: func(ctx context.Context, c *Client) error {
+		return c.VerifyDomainClaim(ctx, "o1", "example.com")
+	},
+	OpDeleteDomainClaim: func(ctx context.Context, c *Client) error {
+		return c.DeleteDomainClaim(ctx, "o1", "example.com")
+	},
+	OpGetOrganizationIdP: func(ctx context.Context, c *Client) error {
+		_, err := c.GetOrganizationIdP(ctx, "o1")
+		return err
+	},
+	OpSetupOrganizationIdP: func(ctx context.Context, c *Client) error {
+		_, err := c.SetupOrganizationIdP(ctx, "o1", tcIdPConfig)
+		return err
+	},
+	OpTeardownOrganizationIdP: func(ctx context.Context, c *Client) error {
+		return c.TeardownOrganizationIdP(ctx, "o1")
+	},
+	OpGetOrganizationIdPMetadata: func(ctx context.Context, c *Client) error {
+		_, err := c.GetOrganizationIdPMetadata(ctx, "o1")
+		return err
+	},
+	OpListRoleMappings: func(ctx context.Context, c *Client) error {
+		_, err := c.ListRoleMappings(ctx, "o1")
+		return err
+	},
+	OpAddRoleMappings: func(ctx context.Context, c *Client) error {
+		return c.AddRoleMappings(ctx, "o1", []RoleMapping{tcAdminsMapping})
+	},
+	OpUpdateRoleMappings: func(ctx context.Context, c *Client) error {
+		return c.UpdateRoleMappings(ctx, "o1", []RoleMapping{tcAdminsMapping})
+	},
+	OpDeleteRoleMappings: func(ctx context.Context, c *Client) error {
+		return c.DeleteRoleMappings(ctx, "o1")
+	},
+	OpUpdateRoleMapping: func(ctx context.Context, c *Client) error {
+		return c.UpdateRoleMapping(ctx, "o1", "admins", tcAdminsMapping)
+	},
+	OpDeleteRoleMappingsByName: func(ctx context.Context, c *Client) error {
+		_, err := c.DeleteRoleMappingsByName(ctx, "o1", []string{"admins", "viewers"})
+		return err
+	},
 }
 
 // tcOrganizationOps and tcInvitationOps (and tcRoleAssignmentOps of
@@ -297,6 +349,7 @@ var tcSentinels = []struct {
 	{"ErrNotFound", ErrNotFound, 404},
 	{"ErrRateLimited", ErrRateLimited, 429},
 	{"ErrServer", ErrServer, 500},
+	{"ErrVerificationPending", ErrVerificationPending, 449},
 	{"ErrInvalidArgument", ErrInvalidArgument, -1},
 }
 
@@ -409,6 +462,14 @@ func tcRunInvalidArgs(t *testing.T, cases []struct {
 			}
 		})
 	}
+}
+
+// tcBrokenJSONCase is a call of tcRunBrokenJSON: an operation returning a
+// result and its success status.
+type tcBrokenJSONCase = struct {
+	op     string
+	status int
+	call   func(context.Context, *Client) (any, error)
 }
 
 // tcRunBrokenJSON checks that a 2xx whose body cannot be decoded is an error

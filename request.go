@@ -1,6 +1,7 @@
 package ecloud
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,8 @@ type call struct {
 	path    string // escaped, under the base, starting with "/"
 	query   string // encoded query string, may be empty
 	body    any    // JSON-encoded once when non-nil
-	out     any    // decoded from a 2xx body when non-nil, then checked (see required.go)
+	out     any    // decoded from a 2xx body when non-nil, then checked (see required.go); a *[]byte gets the body as is
+	accept  string // the Accept header when the answer is not JSON, such as "application/xml"
 	secrets []string
 }
 
@@ -66,13 +68,17 @@ func invalidArgument(op, format string, args ...any) error {
 var jsonContentType = []string{"application/json"}
 
 // setHeaders sets the headers of every request (their values are shared and
-// never modified), and Content-Type when the request has a JSON body.
-func (c *Client) setHeaders(h http.Header, jsonBody bool) {
+// never modified), the call's Accept when it wants no JSON, and Content-Type
+// when the request has a JSON body.
+func (c *Client) setHeaders(h http.Header, r *call) {
 	for k, v := range c.header {
 		h[k] = v
 	}
 	h["Authorization"] = c.cred.header
-	if jsonBody {
+	if r.accept != "" {
+		h["Accept"] = []string{r.accept}
+	}
+	if r.body != nil {
 		h["Content-Type"] = jsonContentType
 	}
 }
@@ -120,6 +126,10 @@ func (c *Client) do(ctx context.Context, r call) error {
 		return c.requestError(&r, x.attempts, x.bodyErr)
 	case r.out == nil:
 		return nil // EmptyResponse: "{}" or nothing
+	}
+	if b, ok := r.out.(*[]byte); ok {
+		*b = bytes.Clone(x.body) // the body's buffer goes back to a pool
+		return nil
 	}
 	if err := json.Unmarshal(x.body, r.out); err != nil {
 		return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, x.status, err)

@@ -102,3 +102,30 @@ func firstError(errs ...error) error {
 	}
 	return nil
 }
+
+func (d *domainClaims) check() error { return require(d.Domains != nil, "domains") }
+
+func (v *verificationCode) check() error { return require(v.Verification != "", "verification") }
+
+func (m *RoleMapping) check() error { return require(m.Name != "", "name") }
+
+func (m *roleMappings) check() error { return checkList("mappings", m.Mappings) }
+
+func (d *deletedRoleMappings) check() error { return require(d.Mappings != nil, "mappings") }
+
+func (p *OrganizationIdP) check() error {
+	saml := p.Configuration.SAMLIdP
+	return firstError(
+		require(p.LoginIdentifier != "", "login_identifier"),
+		require(p.SSOLoginURL != "", "sso_login_url"),
+		require(p.MetadataURL != "", "metadata_url"),
+		require(p.ACS != "", "acs"),
+		require(p.SPEntityID != "", "sp_entity_id"),
+		require(p.SigningCertificate != nil, "signing_certificate"),
+		require(p.EncryptionCertificate != nil, "encryption_certificate"),
+		require(p.Configuration.LoginIdentifierPrefix != "", "configuration.login_identifier_prefix"),
+		require(saml.PublicCertificate != nil, "configuration.saml_idp.public_certificate"),
+		require(saml.Issuer != "", "configuration.saml_idp.issuer"),
+		require(saml.SSOURL != "", "configuration.saml_idp.sso_url"),
+	)
+}

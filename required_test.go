@@ -70,6 +70,27 @@ func TestSuccessBodyLacksRequiredFields(t *testing.T) {
 			strings.Replace(inv, `"created_at":"2026-01-01T00:00:00Z",`, ``, 1): "created_at",
 			strings.Replace(inv, `,"organization":`+org, ``, 1):                 "organization.id",
 		}},
+		{OpListDomainClaims, func(ctx context.Context, c *Client) error { _, err := c.ListDomainClaims(ctx, "o1"); return err },
+			`{"domains":["example.com"]}`, map[string]string{`{"domains":null}`: "domains", `{"mappings":[]}`: "domains"}},
+		{OpGenerateDomainVerificationCode, func(ctx context.Context, c *Client) error {
+			_, err := c.GenerateDomainVerificationCode(ctx, "o1", "example.com")
+			return err
+		}, `{"verification":"v"}`, map[string]string{`{"verification":""}`: "verification", `{"domains":[]}`: "verification"}},
+		{OpGetOrganizationIdP, func(ctx context.Context, c *Client) error { _, err := c.GetOrganizationIdP(ctx, "o1"); return err },
+			tcIdPJSON, map[string]string{`{"domains":[]}`: "login_identifier"}},
+		{OpSetupOrganizationIdP, func(ctx context.Context, c *Client) error {
+			_, err := c.SetupOrganizationIdP(ctx, "o1", tcIdPConfig)
+			return err
+		}, tcIdPJSON, map[string]string{strings.Replace(tcIdPJSON, `"acs"`, `"x"`, 1): "acs"}},
+		{OpListRoleMappings, func(ctx context.Context, c *Client) error { _, err := c.ListRoleMappings(ctx, "o1"); return err },
+			`{"mappings":[` + tcAdminsMappingJSON + `]}`, map[string]string{
+				`{"domains":[]}`:                  "mappings",
+				`{"mappings":[{"enabled":true}]}`: "mappings[0].name",
+			}},
+		{OpDeleteRoleMappingsByName, func(ctx context.Context, c *Client) error {
+			_, err := c.DeleteRoleMappingsByName(ctx, "o1", []string{"a"})
+			return err
+		}, `{"mappings":["a"]}`, map[string]string{`{"mappings":null}`: "mappings"}},
 	}
 	for _, op := range ops {
 		bodies := map[string]string{`null`: "", `{}`: "", op.ok: "-"}

@@ -263,7 +263,7 @@ func (x *exchange) run(ctx context.Context, target string, body any) error {
 	// No transport may send the request again by itself once it has sent
 	// part of it (see mayUseHTTP2): every re-send is a retry, under the rules.
 	req.GetBody = nil
-	x.c.setHeaders(req.Header, x.r.body != nil)
+	x.c.setHeaders(req.Header, &x.r)
 	resp, err := x.rc.Do(req)
 	if resp != nil {
 		resp.Body.Close() // already read and closed by checkRetry; this only guards that

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 
@@ -211,37 +212,13 @@ func TestOpRoleAssignmentsRetries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mt := httpmock.NewMockTransport()
-			var (
-				mu     sync.Mutex
-				bodies []string
-			)
-			mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-				b, err := io.ReadAll(req.Body)
-				if err != nil {
-					return nil, err
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				bodies = append(bodies, string(b))
-				if len(bodies) == 1 {
-					return httpmock.NewStringResponse(503, `{"errors":[]}`), nil
-				}
-				return httpmock.NewStringResponse(200, `{}`), nil
-			})
-			c, err := NewClient(WithAPIKey(tcAPIKey), WithHTTPClient(&http.Client{Transport: mt}), WithRetryPolicy(RetryPolicy{MaxRetries: 2}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = tc.call(context.Background(), c)
+			bodies, err := tcBodiesAfter503(t, tc.call)
 			if gotErr := err != nil; gotErr != tc.wantErr {
 				t.Fatalf("error = %v, want an error: %v", err, tc.wantErr)
 			}
 			if tc.wantErr && !errors.Is(err, ErrServer) {
 				t.Errorf("error = %v, want the 503", err)
 			}
-			mu.Lock()
-			defer mu.Unlock()
 			if len(bodies) != tc.wantCalls {
 				t.Fatalf("%d requests, want %d", len(bodies), tc.wantCalls)
 			}
@@ -253,4 +230,34 @@ func TestOpRoleAssignmentsRetries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tcBodiesAfter503 runs call on a client that retries twice without waiting,
+// against a mock that answers the first request 503 and the others 200 {},
+// and returns call's error and the body of every request, in order.
+func tcBodiesAfter503(t *testing.T, call func(context.Context, *Client) error) ([]string, error) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	var (
+		mu     sync.Mutex
+		bodies []string
+	)
+	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		bodies = append(bodies, string(b))
+		if len(bodies) == 1 {
+			return httpmock.NewStringResponse(503, `{"errors":[]}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{}`), nil
+	})
+	c := mustClient(t, WithAPIKey(tcAPIKey), WithHTTPClient(&http.Client{Transport: mt}), WithRetryPolicy(RetryPolicy{MaxRetries: 2}))
+	err := call(context.Background(), c)
+	mu.Lock()
+	defer mu.Unlock()
+	return slices.Clone(bodies), err
 }

@@ -25,6 +25,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -47,23 +48,8 @@ const (
 )
 
 // tcNotYetImplemented are the operations of the spec that the SDK has no
-// method for yet: the only place that says so.
-var tcNotYetImplemented = []string{
-	OpListDomainClaims,
-	OpGenerateDomainVerificationCode,
-	OpVerifyDomainClaim,
-	OpDeleteDomainClaim,
-	OpGetOrganizationIdP,
-	OpSetupOrganizationIdP,
-	OpTeardownOrganizationIdP,
-	OpGetOrganizationIdPMetadata,
-	OpListRoleMappings,
-	OpAddRoleMappings,
-	OpUpdateRoleMappings,
-	OpDeleteRoleMappings,
-	OpUpdateRoleMapping,
-	OpDeleteRoleMappingsByName,
-}
+// method for yet: the only place that says so. Today there is none.
+var tcNotYetImplemented = []string{}
 
 var tcFactsOnce = sync.OnceValues(func() (*facts.Facts, error) {
 	raw, err := os.ReadFile(tcFactsPath)
@@ -219,7 +205,7 @@ func TestSpecFactFileShape(t *testing.T) {
 	for _, op := range tcImplemented(t) {
 		ids = append(ids, op.OperationID)
 	}
-	covered := slices.Concat(tcOrganizationOps, tcInvitationOps, tcRoleAssignmentOps)
+	covered := slices.Concat(tcOrganizationOps, tcInvitationOps, tcRoleAssignmentOps, tcDomainClaimOps, tcIdPOps, tcRoleMappingOps)
 	slices.Sort(covered)
 	if !slices.Equal(ids, covered) {
 		t.Errorf("the operation tests cover %v, the SDK implements %v", covered, ids)
@@ -282,7 +268,31 @@ var tcSchemaTypes = map[string]reflect.Type{
 	"OrganizationMemberships":       reflect.TypeFor[organizationMemberships](),
 	"BasicFailedReply":              nil,
 	"EmptyResponse":                 nil,
+
+	"GetOrganizationClaimedDomainsResponse": reflect.TypeFor[domainClaims](),
+	"VerificationCodeRequest":               reflect.TypeFor[domainClaimRequest](),
+	"VerificationCodeResponse":              reflect.TypeFor[verificationCode](),
+	"DomainVerificationRequest":             reflect.TypeFor[domainClaimRequest](),
+	"DeleteDomainClaimRequest":              reflect.TypeFor[domainClaimRequest](),
+	"OrganizationIdp":                       reflect.TypeFor[OrganizationIdP](),
+	"OrganizationIdpConfiguration":          reflect.TypeFor[IdPConfiguration](),
+	"IdpConfigurationRequest":               reflect.TypeFor[IdPConfiguration](),
+	"SamlIdp":                               reflect.TypeFor[SAMLIdP](),
+	"RoleMapping":                           reflect.TypeFor[RoleMapping](),
+	"RoleMappingRule":                       reflect.TypeFor[RoleMappingRule](),
+	"RoleMappingPropertyRule":               reflect.TypeFor[RoleMappingPropertyRule](),
+	"GetRoleMappingsResponse":               reflect.TypeFor[roleMappings](),
+	"AddRoleMappingRequest":                 reflect.TypeFor[roleMappings](),
+	"UpdateOrganizationRoleMappingRequest":  reflect.TypeFor[roleMappings](),
+	"UpdateRoleMappingRequest":              reflect.TypeFor[roleMappingRequest](),
+	"DeleteRoleMappingsResponse":            reflect.TypeFor[deletedRoleMappings](),
 }
+
+// tcExclusiveProperties are the schemas whose properties exclude each other
+// (the spec's descriptions say "either group or email but not both"): a
+// sample array of them holds one item per property, each item setting only
+// that property, and each item sent must set exactly one.
+var tcExclusiveProperties = map[string]bool{"RoleMappingPropertyRule": true}
 
 // tcExtraFields are JSON fields a model may have beyond the spec.
 var tcExtraFields = map[string][]string{}
@@ -548,16 +558,19 @@ var (
 // shows every property the model sends.
 func tcFill(f *facts.Facts, v reflect.Value, schema string) []string {
 	var problems []string
-	fields := tcJSONFields(v.Type())
 	for _, p := range f.Schemas[schema].Properties {
-		field, ok := fields[p.Name]
-		if !ok {
-			problems = append(problems, fmt.Sprintf("%v has no field for %s.%s", v.Type(), schema, p.Name))
-			continue
-		}
-		problems = append(problems, tcFillValue(f, v.FieldByIndex(field.field.Index), p.Type, schema+"."+p.Name)...)
+		problems = append(problems, tcFillProperty(f, v, schema, p)...)
 	}
 	return problems
+}
+
+// tcFillProperty sets the field of v that stands for property p of schema.
+func tcFillProperty(f *facts.Facts, v reflect.Value, schema string, p facts.Property) []string {
+	field, ok := tcJSONFields(v.Type())[p.Name]
+	if !ok {
+		return []string{fmt.Sprintf("%v has no field for %s.%s", v.Type(), schema, p.Name)}
+	}
+	return tcFillValue(f, v.FieldByIndex(field.field.Index), p.Type, schema+"."+p.Name)
 }
 
 func tcFillValue(f *facts.Facts, v reflect.Value, st facts.Type, where string) []string {
@@ -568,6 +581,14 @@ func tcFillValue(f *facts.Facts, v reflect.Value, st facts.Type, where string) [
 	switch {
 	case st.Ref != "" && v.Kind() == reflect.Struct:
 		return tcFill(f, v, st.Ref)
+	case st.Type == "array" && v.Kind() == reflect.Slice && tcExclusiveProperties[st.Items.Ref]:
+		props := f.Schemas[st.Items.Ref].Properties
+		v.Set(reflect.MakeSlice(v.Type(), len(props), len(props)))
+		var problems []string
+		for i, p := range props {
+			problems = append(problems, tcFillProperty(f, v.Index(i), st.Items.Ref, p)...)
+		}
+		return problems
 	case st.Type == "array" && v.Kind() == reflect.Slice:
 		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
 		return tcFillValue(f, v.Index(0), *st.Items, where+"[0]")
@@ -608,7 +629,9 @@ func tcSampleJSON(f *facts.Facts, st facts.Type) any {
 
 // tcCheckJSON checks a JSON value sent against spec type st: objects have
 // exactly the schema's properties (the sample value set them all), arrays
-// hold items of the item type.
+// hold items of the item type; an object of tcExclusiveProperties has
+// exactly one property, and an array of them all its properties between its
+// items.
 func tcCheckJSON(f *facts.Facts, v any, st facts.Type, where string) []string {
 	switch {
 	case st.Ref != "":
@@ -617,12 +640,17 @@ func tcCheckJSON(f *facts.Facts, v any, st facts.Type, where string) []string {
 			return []string{fmt.Sprintf("%s is %T, want an object (%s)", where, v, st.Ref)}
 		}
 		var problems []string
+		if tcExclusiveProperties[st.Ref] && len(obj) != 1 {
+			problems = append(problems, fmt.Sprintf("%s has %d properties, want exactly one of %s", where, len(obj), st.Ref))
+		}
 		props := map[string]bool{}
 		for _, p := range f.Schemas[st.Ref].Properties {
 			props[p.Name] = true
 			pv, ok := obj[p.Name]
 			if !ok {
-				problems = append(problems, fmt.Sprintf("%s.%s was not sent though the request set it", where, p.Name))
+				if !tcExclusiveProperties[st.Ref] {
+					problems = append(problems, fmt.Sprintf("%s.%s was not sent though the request set it", where, p.Name))
+				}
 				continue
 			}
 			problems = append(problems, tcCheckJSON(f, pv, p.Type, where+"."+p.Name)...)
@@ -639,8 +667,21 @@ func tcCheckJSON(f *facts.Facts, v any, st facts.Type, where string) []string {
 			return []string{fmt.Sprintf("%s is %T, want an array", where, v)}
 		}
 		var problems []string
+		sent := map[string]bool{}
 		for i, item := range list {
 			problems = append(problems, tcCheckJSON(f, item, *st.Items, fmt.Sprintf("%s[%d]", where, i))...)
+			if obj, ok := item.(map[string]any); ok {
+				for k := range obj {
+					sent[k] = true
+				}
+			}
+		}
+		if tcExclusiveProperties[st.Items.Ref] {
+			for _, p := range f.Schemas[st.Items.Ref].Properties {
+				if !sent[p.Name] {
+					problems = append(problems, fmt.Sprintf("no item of %s has %s though the request set it", where, p.Name))
+				}
+			}
 		}
 		return problems
 	case st.Type == "string":
@@ -665,15 +706,20 @@ type tcSpecCall struct {
 	args     []reflect.Value
 	path     string // escaped, after the prefix
 	query    url.Values
+	body     bool   // an argument is the body or its contents
+	bodyText string // the string argument that is the body's only property, if any
 	problems []string
 	result   reflect.Type // nil when the method returns only an error
 }
 
 // tcBuildSpecCall makes sample arguments for method m of op: each string or
 // []string argument fills the next path parameter (in path order) with
-// characters that need escaping; a struct argument is the body, with every
-// property of its schema set; a pointer to an options struct sets every
-// query parameter of the spec through its url tag.
+// characters that need escaping, and a string argument left when the path
+// parameters are filled is the body's only property (a domain); a struct
+// argument is the body, with every property of its schema set, and a struct
+// or slice argument whose type is the only field of the body's model is the
+// contents of that wrapper (a list of role mappings); a pointer to an options
+// struct sets every query parameter of the spec through its url tag.
 func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpecCall {
 	sc := tcSpecCall{path: op.Path, query: url.Values{}}
 	next := 0
@@ -690,6 +736,14 @@ func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpe
 		switch {
 		case in == tcContextType:
 			sc.args = append(sc.args, reflect.ValueOf(context.Background()))
+		case in.Kind() == reflect.String && next == len(op.PathParams) && op.Body != "":
+			props := f.Schemas[op.Body].Properties
+			if len(props) != 1 || props[0].Type.Type != "string" || sc.body {
+				sc.problems = append(sc.problems, fmt.Sprintf("string argument %d is not a path parameter, and the body %s is not one string property", i, op.Body))
+				return sc
+			}
+			sc.body, sc.bodyText = true, "x/"+props[0].Name+"?#%"
+			sc.args = append(sc.args, reflect.ValueOf(sc.bodyText))
 		case in.Kind() == reflect.String:
 			p, ok := pathParam()
 			if !ok {
@@ -706,17 +760,22 @@ func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpe
 			v := []string{"a/" + p.Name, "b?" + p.Name}
 			sc.args = append(sc.args, reflect.ValueOf(v))
 			sc.path = strings.Replace(sc.path, "{"+p.Name+"}", url.PathEscape(strings.Join(v, ",")), 1)
-		case in.Kind() == reflect.Struct:
-			if op.Body == "" {
-				sc.problems = append(sc.problems, fmt.Sprintf("argument %v but the spec has no body", in))
+		case in.Kind() == reflect.Struct || in.Kind() == reflect.Slice:
+			if op.Body == "" || sc.body {
+				sc.problems = append(sc.problems, fmt.Sprintf("argument %v but the spec has no body, or another argument is the body", in))
 				return sc
 			}
-			if want := tcSchemaTypes[op.Body]; want != in {
-				sc.problems = append(sc.problems, fmt.Sprintf("body argument is %v, the spec's %s maps to %v", in, op.Body, want))
+			model, v := tcSchemaTypes[op.Body], reflect.New(in).Elem()
+			switch props := f.Schemas[op.Body].Properties; {
+			case in == model:
+				sc.problems = append(sc.problems, tcFill(f, v, op.Body)...)
+			case model != nil && model.NumField() == 1 && model.Field(0).Type == in && len(props) == 1:
+				sc.problems = append(sc.problems, tcFillValue(f, v, props[0].Type, op.Body+"."+props[0].Name)...)
+			default:
+				sc.problems = append(sc.problems, fmt.Sprintf("body argument is %v, the spec's %s maps to %v", in, op.Body, model))
 				return sc
 			}
-			v := reflect.New(in).Elem()
-			sc.problems = append(sc.problems, tcFill(f, v, op.Body)...)
+			sc.body = true
 			sc.args = append(sc.args, v)
 		case in.Kind() == reflect.Pointer && in.Elem().Kind() == reflect.Struct:
 			v := reflect.New(in.Elem())
@@ -745,7 +804,7 @@ func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpe
 	if next != len(op.PathParams) {
 		sc.problems = append(sc.problems, fmt.Sprintf("%d path arguments for %d path parameters", next, len(op.PathParams)))
 	}
-	if op.Body != "" && !slices.ContainsFunc(sc.args, func(v reflect.Value) bool { return v.Kind() == reflect.Struct }) {
+	if op.Body != "" && !sc.body {
 		sc.problems = append(sc.problems, "the spec has a body but the method takes none")
 	}
 	if len(op.QueryParams) > 0 && !slices.ContainsFunc(sc.args, func(v reflect.Value) bool { return v.Kind() == reflect.Pointer }) {
@@ -765,10 +824,17 @@ func tcBuildSpecCall(f *facts.Facts, op *facts.Operation, mt reflect.Type) tcSpe
 }
 
 // tcResultProblem says why a method's result type does not return the
-// success schema: an EmptyResponse has no result; another schema is returned
-// as a pointer to its model, or a wrapper schema (one property, a list) as
-// the contents of that property.
-func tcResultProblem(result reflect.Type, success string) string {
+// success answer: an EmptyResponse has no result; an XML document is
+// returned as []byte; another schema is returned as a pointer to its model,
+// or a wrapper schema (one property) as the contents of that property.
+func tcResultProblem(result reflect.Type, r facts.Response) string {
+	success := r.Schema
+	if r.ContentType == "application/xml" {
+		if r.Type != "string" || result != reflect.TypeFor[[]byte]() {
+			return fmt.Sprintf("returns %v for an XML %q answer, want []byte", result, r.Type)
+		}
+		return ""
+	}
 	if success == "EmptyResponse" || success == "" {
 		if result != nil {
 			return fmt.Sprintf("returns %v, but the spec answers %q", result, success)
@@ -828,15 +894,20 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 				t.Fatalf("want one documented success, got %+v", op.Success)
 			}
 			success := op.Success[0]
-			if p := tcResultProblem(sc.result, success.Schema); p != "" {
+			if p := tcResultProblem(sc.result, success); p != "" {
 				t.Fatalf("%s %s", name, p)
 			}
-			if success.ContentType != "application/json" {
-				t.Fatalf("the spec answers %q; the client decodes JSON", success.ContentType)
-			}
-			reply, err := json.Marshal(tcSampleJSON(f, facts.Type{Ref: success.Schema}))
-			if err != nil {
-				t.Fatal(err)
+			var reply []byte
+			switch success.ContentType {
+			case "application/json":
+				var err error
+				if reply, err = json.Marshal(tcSampleJSON(f, facts.Type{Ref: success.Schema})); err != nil {
+					t.Fatal(err)
+				}
+			case "application/xml": // SAML metadata, returned as is
+				reply = []byte(`<?xml version="1.0"?><EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="tc"/>`)
+			default:
+				t.Fatalf("the spec answers %q; the client knows JSON and XML", success.ContentType)
 			}
 
 			c, m := tcClient(t, tcReply{Status: success.Status, Body: string(reply)})
@@ -848,11 +919,18 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 				switch r := out[0]; {
 				case r.Kind() == reflect.Pointer && r.IsNil():
 					t.Errorf("%s returned a nil result with a nil error", name)
-				case r.Kind() == reflect.Slice && r.Len() != 1:
+				case r.Type() == reflect.TypeFor[[]byte]() && !bytes.Equal(r.Bytes(), reply):
+					t.Errorf("%s returned %q for the answer %q", name, r.Bytes(), reply)
+				case r.Kind() == reflect.Slice && r.Type() != reflect.TypeFor[[]byte]() && r.Len() != 1:
 					t.Errorf("%s returned %d items for an answer with one", name, r.Len())
+				case r.Kind() == reflect.String && r.String() != "tc":
+					t.Errorf("%s returned %q for an answer holding %q", name, r.String(), "tc")
 				}
 			}
 			r := m.only(t)
+			if got := r.Header.Values("Accept"); len(got) != 1 || got[0] != success.ContentType {
+				t.Errorf("Accept = %q, the spec answers %q", got, success.ContentType)
+			}
 			if r.Method != op.Method {
 				t.Errorf("method = %s, spec %s", r.Method, op.Method)
 			}
@@ -874,10 +952,17 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 				for _, p := range tcCheckJSON(f, body, facts.Type{Ref: op.Body}, "body") {
 					t.Error(p)
 				}
+				if obj, _ := body.(map[string]any); sc.bodyText != "" && (len(obj) != 1 || !slices.Contains(slices.Collect(maps.Values(obj)), any(sc.bodyText))) {
+					t.Errorf("body %s does not hold the argument %q", r.Body, sc.bodyText)
+				}
 			}
 
 			for _, e := range op.Errors {
-				c, _ := tcClient(t, tcReply{Status: e.Status, Body: `{"errors":[]}`, Header: http.Header{"X-Cloud-Error-Codes": e.Codes}})
+				errBody := `{"errors":[]}`
+				if e.ContentType == "application/xml" {
+					errBody = `<?xml version="1.0"?><errors><error><code>tc</code></error></errors>`
+				}
+				c, _ := tcClient(t, tcReply{Status: e.Status, Body: errBody, Header: http.Header{"X-Cloud-Error-Codes": e.Codes}})
 				out := reflect.ValueOf(c).MethodByName(name).Call(sc.args)
 				err, _ := out[len(out)-1].Interface().(error)
 				var apiErr *APIError
@@ -893,6 +978,9 @@ func TestSpecOperationsSendSpecRequests(t *testing.T) {
 					if !HasCode(err, code) {
 						t.Errorf("%d: HasCode(err, %q) = false for a code sent only in the header", e.Status, code)
 					}
+				}
+				if e.ContentType == "application/xml" && string(apiErr.Body) != errBody {
+					t.Errorf("%d: APIError.Body = %q, want the XML body %q", e.Status, apiErr.Body, errBody)
 				}
 			}
 		})
@@ -982,6 +1070,9 @@ var tcAreas = []tcArea{
 	{reflect.TypeFor[MembersAPI](), "organizations.go"},
 	{reflect.TypeFor[InvitationsAPI](), "invitations.go"},
 	{reflect.TypeFor[RoleAssignmentsAPI](), "roles.go"},
+	{reflect.TypeFor[DomainClaimsAPI](), "domains.go"},
+	{reflect.TypeFor[IdPAPI](), "idp.go"},
+	{reflect.TypeFor[RoleMappingsAPI](), "rolemappings.go"},
 }
 
 // TestSpecAreasMakeUpAPI: every method of API is in exactly one area

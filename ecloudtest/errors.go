@@ -2,6 +2,7 @@ package ecloudtest
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 const (
 	codeResourceNotFound = "root.resource_not_found"
 	codeMethodNotAllowed = "root.method_not_allowed"
+	codeNotAcceptable    = "root.not_acceptable"
 )
 
 // messages are the spec's messages for its error codes.
@@ -58,10 +60,13 @@ func message(code string, status int) string {
 }
 
 // apiError is an error answer: a status and the body's errors. The
-// x-cloud-error-codes header lists the codes of the errors.
+// x-cloud-error-codes header lists the codes of the errors. reply, when
+// set, is the body instead (the spec's 449 of domain-claim-verify-domain is
+// an EmptyResponse).
 type apiError struct {
 	status  int
 	details []ecloud.ErrorDetail
+	reply   any
 }
 
 // add appends an error with code; an empty msg is the spec's message.
@@ -97,8 +102,10 @@ func injected(f failure) *apiError {
 }
 
 // writeError answers e with the x-cloud-error-codes header (each code once,
-// comma-separated) and the {"errors":[...]} body.
-func writeError(w http.ResponseWriter, e *apiError) {
+// comma-separated) and the {"errors":[...]} body, or its XML form
+// <errors><error><code/><message/><fields><field/></fields></error></errors>
+// when asXML.
+func writeError(w http.ResponseWriter, e *apiError, asXML bool) {
 	var codes []string
 	for _, d := range e.details {
 		if d.Code != "" && !slices.Contains(codes, d.Code) {
@@ -108,7 +115,32 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	if len(codes) > 0 {
 		w.Header().Set("X-Cloud-Error-Codes", strings.Join(codes, ","))
 	}
-	writeJSON(w, e.status, map[string]any{"errors": e.details})
+	switch {
+	case e.reply != nil:
+		writeJSON(w, e.status, e.reply)
+	case asXML:
+		type xmlError struct {
+			Code    string   `xml:"code"`
+			Message string   `xml:"message"`
+			Fields  []string `xml:"fields>field,omitempty"`
+		}
+		body := struct {
+			XMLName xml.Name   `xml:"errors"`
+			Errors  []xmlError `xml:"error"`
+		}{}
+		for _, d := range e.details {
+			body.Errors = append(body.Errors, xmlError(d))
+		}
+		b, err := xml.Marshal(body)
+		if err != nil {
+			panic("ecloudtest: encoding an XML error: " + err.Error()) // strings and a list of them always encode
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(e.status)
+		_, _ = w.Write(append([]byte(xml.Header), b...))
+	default:
+		writeJSON(w, e.status, map[string]any{"errors": e.details})
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -2,6 +2,7 @@ package ecloudtest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -41,4 +42,32 @@ func ExampleServer_HideDeployment() {
 	// Output:
 	// refused: true
 	// [d-2]
+}
+
+func ExampleServer_PublishDomainVerification() {
+	srv := ecloudtest.NewServer()
+	defer srv.Close()
+	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
+	client, ctx := srv.Client(), context.Background()
+
+	if _, err := client.GenerateDomainVerificationCode(ctx, "org-1", "example.com"); err != nil {
+		log.Fatal(err)
+	}
+	// The DNS record is not in place yet: 449.
+	err := client.VerifyDomainClaim(ctx, "org-1", "example.com")
+	fmt.Println("pending:", errors.Is(err, ecloud.ErrVerificationPending))
+
+	// The test says the record is published: verifying claims the domain.
+	srv.PublishDomainVerification("org-1", "example.com")
+	if err := client.VerifyDomainClaim(ctx, "org-1", "example.com"); err != nil {
+		log.Fatal(err)
+	}
+	domains, err := client.ListDomainClaims(ctx, "org-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(domains)
+	// Output:
+	// pending: true
+	// [example.com]
 }

@@ -36,19 +36,37 @@ type opSpec struct {
 
 // operations are the operations the fake serves, by spec operationId.
 var operations = map[string]opSpec{
-	ecloud.OpListOrganizations:             {http.MethodGet, http.StatusOK, false, (*Server).listOrganizations},
-	ecloud.OpGetOrganization:               {http.MethodGet, http.StatusOK, false, (*Server).getOrganization},
-	ecloud.OpUpdateOrganization:            {http.MethodPut, http.StatusOK, true, (*Server).updateOrganization},
-	ecloud.OpListOrganizationMembers:       {http.MethodGet, http.StatusOK, false, (*Server).listMembers},
-	ecloud.OpDeleteOrganizationMemberships: {http.MethodDelete, http.StatusOK, false, (*Server).deleteMemberships},
-	ecloud.OpListOrganizationInvitations:   {http.MethodGet, http.StatusOK, false, (*Server).listInvitations},
-	ecloud.OpCreateOrganizationInvitations: {http.MethodPost, http.StatusCreated, true, (*Server).createInvitations},
-	ecloud.OpGetOrganizationInvitation:     {http.MethodGet, http.StatusOK, false, (*Server).getInvitation},
-	ecloud.OpAcceptOrganizationInvitation:  {http.MethodPost, http.StatusOK, false, (*Server).acceptInvitation},
-	ecloud.OpDeleteOrganizationInvitations: {http.MethodDelete, http.StatusOK, false, (*Server).deleteInvitations},
-	ecloud.OpAddRoleAssignments:            {http.MethodPost, http.StatusOK, true, (*Server).addRoleAssignments},
-	ecloud.OpRemoveRoleAssignments:         {http.MethodDelete, http.StatusOK, true, (*Server).removeRoleAssignments},
+	ecloud.OpListOrganizations:              {http.MethodGet, http.StatusOK, false, (*Server).listOrganizations},
+	ecloud.OpGetOrganization:                {http.MethodGet, http.StatusOK, false, (*Server).getOrganization},
+	ecloud.OpUpdateOrganization:             {http.MethodPut, http.StatusOK, true, (*Server).updateOrganization},
+	ecloud.OpListOrganizationMembers:        {http.MethodGet, http.StatusOK, false, (*Server).listMembers},
+	ecloud.OpDeleteOrganizationMemberships:  {http.MethodDelete, http.StatusOK, false, (*Server).deleteMemberships},
+	ecloud.OpListOrganizationInvitations:    {http.MethodGet, http.StatusOK, false, (*Server).listInvitations},
+	ecloud.OpCreateOrganizationInvitations:  {http.MethodPost, http.StatusCreated, true, (*Server).createInvitations},
+	ecloud.OpGetOrganizationInvitation:      {http.MethodGet, http.StatusOK, false, (*Server).getInvitation},
+	ecloud.OpAcceptOrganizationInvitation:   {http.MethodPost, http.StatusOK, false, (*Server).acceptInvitation},
+	ecloud.OpDeleteOrganizationInvitations:  {http.MethodDelete, http.StatusOK, false, (*Server).deleteInvitations},
+	ecloud.OpAddRoleAssignments:             {http.MethodPost, http.StatusOK, true, (*Server).addRoleAssignments},
+	ecloud.OpRemoveRoleAssignments:          {http.MethodDelete, http.StatusOK, true, (*Server).removeRoleAssignments},
+	ecloud.OpListDomainClaims:               {http.MethodGet, http.StatusOK, false, (*Server).listDomainClaims},
+	ecloud.OpGenerateDomainVerificationCode: {http.MethodPost, http.StatusOK, true, (*Server).generateVerificationCode},
+	ecloud.OpVerifyDomainClaim:              {http.MethodPost, http.StatusOK, true, (*Server).verifyDomainClaim},
+	ecloud.OpDeleteDomainClaim:              {http.MethodDelete, http.StatusOK, true, (*Server).deleteDomainClaim},
+	ecloud.OpGetOrganizationIdP:             {http.MethodGet, http.StatusOK, false, (*Server).getIdP},
+	ecloud.OpSetupOrganizationIdP:           {http.MethodPut, http.StatusOK, true, (*Server).setupIdP},
+	ecloud.OpTeardownOrganizationIdP:        {http.MethodDelete, http.StatusOK, false, (*Server).teardownIdP},
+	ecloud.OpGetOrganizationIdPMetadata:     {http.MethodGet, http.StatusOK, false, (*Server).idpMetadata},
+	ecloud.OpListRoleMappings:               {http.MethodGet, http.StatusOK, false, (*Server).listRoleMappings},
+	ecloud.OpAddRoleMappings:                {http.MethodPost, http.StatusCreated, true, (*Server).addRoleMappings},
+	ecloud.OpUpdateRoleMappings:             {http.MethodPut, http.StatusOK, true, (*Server).updateRoleMappings},
+	ecloud.OpDeleteRoleMappings:             {http.MethodDelete, http.StatusOK, false, (*Server).deleteRoleMappings},
+	ecloud.OpUpdateRoleMapping:              {http.MethodPut, http.StatusOK, true, (*Server).updateRoleMapping},
+	ecloud.OpDeleteRoleMappingsByName:       {http.MethodDelete, http.StatusOK, false, (*Server).deleteRoleMappingsByName},
 }
+
+// answersXML reports whether an operation answers XML, its errors included
+// (the spec documents application/xml for both).
+func answersXML(op string) bool { return op == ecloud.OpGetOrganizationIdPMetadata }
 
 // request is a routed, validated request.
 type request struct {
@@ -56,22 +74,24 @@ type request struct {
 	org   string   // {organization_id}
 	token string   // {invitation_token}
 	user  string   // {user_id}
-	list  []string // {user_ids} or {invitation_tokens}, split on commas
+	name  string   // {role_name}
+	list  []string // {user_ids}, {invitation_tokens} or {role_names}, split on commas
 	force bool
 	body  []byte
 }
 
 // ServeHTTP serves the API under /api/v1. Checks run in this order:
 // Authorization, path and method, injected failures (FailNext), query,
-// Content-Type and body, then the operation itself.
+// Accept (of the XML operation), Content-Type and body, then the operation
+// itself.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !validAuthorization(r.Header.Get("Authorization")) {
-		writeError(w, apiErr(http.StatusUnauthorized, ecloud.CodeRootUnauthorized, "The request has no valid Authorization header."))
+		writeError(w, apiErr(http.StatusUnauthorized, ecloud.CodeRootUnauthorized, "The request has no valid Authorization header."), false)
 		return
 	}
 	req, candidates := route(r.URL.EscapedPath())
 	if len(candidates) == 0 {
-		writeError(w, apiErr(http.StatusNotFound, codeResourceNotFound, "No API operation has this path."))
+		writeError(w, apiErr(http.StatusNotFound, codeResourceNotFound, "No API operation has this path."), false)
 		return
 	}
 	i := slices.IndexFunc(candidates, func(op string) bool { return operations[op].method == r.Method })
@@ -81,25 +101,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			allowed[j] = operations[op].method
 		}
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeError(w, apiErr(http.StatusMethodNotAllowed, codeMethodNotAllowed, "This path takes "+strings.Join(allowed, ", ")+", not "+r.Method+"."))
+		writeError(w, apiErr(http.StatusMethodNotAllowed, codeMethodNotAllowed, "This path takes "+strings.Join(allowed, ", ")+", not "+r.Method+"."), false)
 		return
 	}
 	req.op = candidates[i]
 	spec := operations[req.op]
+	fail := func(e *apiError) { writeError(w, e, answersXML(req.op)) }
 
 	s.mu.Lock()
 	f, failed := s.takeFailure(req.op)
 	s.mu.Unlock()
 	if failed {
-		writeError(w, injected(f))
+		fail(injected(f))
 		return
 	}
 	if e := req.readQuery(r.URL.RawQuery); e != nil {
-		writeError(w, e)
+		fail(e)
+		return
+	}
+	if answersXML(req.op) && !acceptsXML(r.Header.Values("Accept")) {
+		writeError(w, apiErr(http.StatusNotAcceptable, codeNotAcceptable, "This operation answers application/xml; the Accept header refuses it."), false)
 		return
 	}
 	if e := req.readBody(r, spec.body); e != nil {
-		writeError(w, e)
+		fail(e)
 		return
 	}
 
@@ -107,10 +132,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out, e := spec.handler(s, req)
 	s.mu.Unlock()
 	if e != nil {
-		writeError(w, e)
+		fail(e)
+		return
+	}
+	if doc, ok := out.(xmlDocument); ok {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(spec.status)
+		_, _ = w.Write(doc)
 		return
 	}
 	writeJSON(w, spec.status, out)
+}
+
+// xmlDocument is the answer of an operation that answers XML.
+type xmlDocument []byte
+
+// acceptsXML reports whether Accept header values admit application/xml; no
+// Accept header admits anything.
+func acceptsXML(values []string) bool {
+	if len(values) == 0 {
+		return true
+	}
+	for _, v := range values {
+		for item := range strings.SplitSeq(v, ",") {
+			mediaType, params, err := mime.ParseMediaType(strings.TrimSpace(item))
+			if err != nil || params["q"] == "0" {
+				continue
+			}
+			switch mediaType {
+			case "application/xml", "application/*", "*/*":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // validAuthorization accepts "ApiKey <key>" and "Basic <base64 user:pass>".
@@ -180,6 +235,21 @@ func route(escaped string) (*request, []string) {
 	case len(raw) == 4 && raw[2] == "invitations":
 		req.list = strings.Split(segs[3], ",")
 		return req, []string{ecloud.OpDeleteOrganizationInvitations}
+	case len(raw) == 3 && raw[2] == "domains":
+		return req, []string{ecloud.OpListDomainClaims, ecloud.OpDeleteDomainClaim}
+	case len(raw) == 4 && raw[2] == "domains" && raw[3] == "_generate_verification_code":
+		return req, []string{ecloud.OpGenerateDomainVerificationCode}
+	case len(raw) == 4 && raw[2] == "domains" && raw[3] == "_verify":
+		return req, []string{ecloud.OpVerifyDomainClaim}
+	case len(raw) == 3 && raw[2] == "idp":
+		return req, []string{ecloud.OpGetOrganizationIdP, ecloud.OpSetupOrganizationIdP, ecloud.OpTeardownOrganizationIdP}
+	case len(raw) == 4 && raw[2] == "idp" && raw[3] == "metadata.xml":
+		return req, []string{ecloud.OpGetOrganizationIdPMetadata}
+	case len(raw) == 3 && raw[2] == "role_mappings":
+		return req, []string{ecloud.OpListRoleMappings, ecloud.OpAddRoleMappings, ecloud.OpUpdateRoleMappings, ecloud.OpDeleteRoleMappings}
+	case len(raw) == 4 && raw[2] == "role_mappings":
+		req.name, req.list = segs[3], strings.Split(segs[3], ",")
+		return req, []string{ecloud.OpUpdateRoleMapping, ecloud.OpDeleteRoleMappingsByName}
 	}
 	return nil, nil
 }

@@ -37,6 +37,12 @@ func TestRegisterJSONEveryOperation(t *testing.T) {
 		ExpiresAt: time.Date(2025, 7, 3, 0, 0, 0, 0, time.UTC), Organization: org}
 	member := ecloud.OrganizationMembership{OrganizationID: "org/1", UserID: "u1", MemberSince: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	roles := ecloud.RoleAssignments{Organization: []ecloud.OrganizationRoleAssignment{{RoleID: "billing-admin", OrganizationID: "org/1"}}}
+	idp := ecloud.OrganizationIdP{
+		LoginIdentifier: "acme-1", SSOLoginURL: "https://sp.example/login/acme-1", MetadataURL: "https://sp.example/acme-1/metadata.xml",
+		ACS: "https://sp.example/acs", SPEntityID: "https://sp.example/acme-1",
+		SigningCertificate: []string{"c1"}, EncryptionCertificate: []string{"c2"}, Configuration: idpConfig,
+	}
+	const metadata = `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sp.example/acme-1"/>`
 	ctx := t.Context()
 	for _, tc := range []struct {
 		op   string
@@ -73,6 +79,31 @@ func TestRegisterJSONEveryOperation(t *testing.T) {
 		{ecloud.OpRemoveRoleAssignments, nil, func(c *ecloud.Client) (any, error) {
 			return nil, c.RemoveRoleAssignments(ctx, "realm/u1", roles, &ecloud.RemoveRoleAssignmentsOptions{Force: ecloud.Ptr(true)})
 		}, nil},
+		{ecloud.OpListDomainClaims, []string{"example.com"}, func(c *ecloud.Client) (any, error) { return c.ListDomainClaims(ctx, "org/1") },
+			[]string{"example.com"}},
+		{ecloud.OpGenerateDomainVerificationCode, "code-1", func(c *ecloud.Client) (any, error) {
+			return c.GenerateDomainVerificationCode(ctx, "org/1", "example.com")
+		}, "code-1"},
+		{ecloud.OpVerifyDomainClaim, nil, func(c *ecloud.Client) (any, error) { return nil, c.VerifyDomainClaim(ctx, "org/1", "example.com") }, nil},
+		{ecloud.OpDeleteDomainClaim, nil, func(c *ecloud.Client) (any, error) { return nil, c.DeleteDomainClaim(ctx, "org/1", "example.com") }, nil},
+		{ecloud.OpGetOrganizationIdP, idp, func(c *ecloud.Client) (any, error) { return c.GetOrganizationIdP(ctx, "org/1") }, &idp},
+		{ecloud.OpSetupOrganizationIdP, idp, func(c *ecloud.Client) (any, error) { return c.SetupOrganizationIdP(ctx, "org/1", idpConfig) }, &idp},
+		{ecloud.OpTeardownOrganizationIdP, nil, func(c *ecloud.Client) (any, error) { return nil, c.TeardownOrganizationIdP(ctx, "org/1") }, nil},
+		{ecloud.OpGetOrganizationIdPMetadata, metadata, func(c *ecloud.Client) (any, error) { return c.GetOrganizationIdPMetadata(ctx, "org/1") },
+			[]byte(metadata)},
+		{ecloud.OpListRoleMappings, []ecloud.RoleMapping{mapping("a")}, func(c *ecloud.Client) (any, error) { return c.ListRoleMappings(ctx, "org/1") },
+			[]ecloud.RoleMapping{mapping("a")}},
+		{ecloud.OpAddRoleMappings, nil, func(c *ecloud.Client) (any, error) {
+			return nil, c.AddRoleMappings(ctx, "org/1", []ecloud.RoleMapping{mapping("a")})
+		}, nil},
+		{ecloud.OpUpdateRoleMappings, nil, func(c *ecloud.Client) (any, error) { return nil, c.UpdateRoleMappings(ctx, "org/1", nil) }, nil},
+		{ecloud.OpDeleteRoleMappings, nil, func(c *ecloud.Client) (any, error) { return nil, c.DeleteRoleMappings(ctx, "org/1") }, nil},
+		{ecloud.OpUpdateRoleMapping, nil, func(c *ecloud.Client) (any, error) {
+			return nil, c.UpdateRoleMapping(ctx, "org/1", "a/b", mapping("a"))
+		}, nil},
+		{ecloud.OpDeleteRoleMappingsByName, []string{"a"}, func(c *ecloud.Client) (any, error) {
+			return c.DeleteRoleMappingsByName(ctx, "org/1", []string{"a", "b"})
+		}, []string{"a"}},
 	} {
 		t.Run(tc.op, func(t *testing.T) {
 			t.Parallel()
@@ -130,6 +161,39 @@ func TestRoutesDoNotOverlap(t *testing.T) {
 	if err := c.RemoveRoleAssignments(ctx, "u", roles, nil); !ecloud.HasCode(err, ecloud.CodeRoleAssignmentsUnauthorizedRoleAssignments) {
 		t.Errorf("RemoveRoleAssignments = %v", err)
 	}
+	// Paths that extend one another each reach their own route.
+	ecloudtest.RegisterJSON(mock, ecloud.OpListRoleMappings, []ecloud.RoleMapping{mapping("from-list")})
+	ecloudtest.RegisterJSON(mock, ecloud.OpDeleteRoleMappingsByName, []string{"from-delete-by-name"})
+	ecloudtest.RegisterError(mock, ecloud.OpDeleteRoleMappings, 404, ecloud.CodeOrganizationNotFound)
+	ecloudtest.RegisterError(mock, ecloud.OpUpdateRoleMapping, 404, ecloud.CodeOrgRoleMappingRuleRoleMappingNotFound)
+	ecloudtest.RegisterError(mock, ecloud.OpGetOrganizationIdP, 404, ecloud.CodeOrgIdPIdPNotConfigured)
+	ecloudtest.RegisterJSON(mock, ecloud.OpGetOrganizationIdPMetadata, `<EntityDescriptor entityID="from-metadata"/>`)
+	ecloudtest.RegisterJSON(mock, ecloud.OpListDomainClaims, []string{"from-list-domains"})
+	ecloudtest.RegisterError(mock, ecloud.OpVerifyDomainClaim, 409, ecloud.CodeOrgDomainClaimConcurrentOrganizationModification)
+	if ms, err := c.ListRoleMappings(ctx, "o"); err != nil || len(ms) != 1 || ms[0].Name != "from-list" {
+		t.Errorf("ListRoleMappings = %+v, %v", ms, err)
+	}
+	if names, err := c.DeleteRoleMappingsByName(ctx, "o", []string{"x"}); err != nil || len(names) != 1 || names[0] != "from-delete-by-name" {
+		t.Errorf("DeleteRoleMappingsByName = %q, %v", names, err)
+	}
+	if err := c.DeleteRoleMappings(ctx, "o"); !ecloud.HasCode(err, ecloud.CodeOrganizationNotFound) {
+		t.Errorf("DeleteRoleMappings = %v", err)
+	}
+	if err := c.UpdateRoleMapping(ctx, "o", "x", mapping("x")); !ecloud.HasCode(err, ecloud.CodeOrgRoleMappingRuleRoleMappingNotFound) {
+		t.Errorf("UpdateRoleMapping = %v", err)
+	}
+	if _, err := c.GetOrganizationIdP(ctx, "o"); !ecloud.HasCode(err, ecloud.CodeOrgIdPIdPNotConfigured) {
+		t.Errorf("GetOrganizationIdP = %v", err)
+	}
+	if doc, err := c.GetOrganizationIdPMetadata(ctx, "o"); err != nil || !strings.Contains(string(doc), "from-metadata") {
+		t.Errorf("GetOrganizationIdPMetadata = %q, %v", doc, err)
+	}
+	if ds, err := c.ListDomainClaims(ctx, "o"); err != nil || len(ds) != 1 || ds[0] != "from-list-domains" {
+		t.Errorf("ListDomainClaims = %q, %v", ds, err)
+	}
+	if err := c.VerifyDomainClaim(ctx, "o", "example.com"); !ecloud.HasCode(err, ecloud.CodeOrgDomainClaimConcurrentOrganizationModification) {
+		t.Errorf("VerifyDomainClaim = %v", err)
+	}
 	// Nothing registered for accept: a transport error, not a wrong route.
 	if err := c.AcceptOrganizationInvitation(ctx, "tok-1"); err == nil {
 		t.Error("accept matched a route registered for another operation")
@@ -184,6 +248,13 @@ func TestResponderWire(t *testing.T) {
 		{"list-organizations", []ecloud.Organization(nil), 200, `{"organizations":[]}`},
 		{"accept-organization-invitation", nil, 200, `{}`},
 		{"get-organization", map[string]string{"id": "o", "name": "raw"}, 200, `{"id":"o","name":"raw"}`},
+		{ecloud.OpListDomainClaims, []string(nil), 200, `{"domains":[]}`},
+		{ecloud.OpListDomainClaims, nil, 200, `{"domains":[]}`},
+		{ecloud.OpGenerateDomainVerificationCode, "v-1", 200, `{"verification":"v-1"}`},
+		{ecloud.OpVerifyDomainClaim, nil, 200, `{}`},
+		{ecloud.OpListRoleMappings, []ecloud.RoleMapping(nil), 200, `{"mappings":[]}`},
+		{ecloud.OpAddRoleMappings, nil, 201, `{}`},
+		{ecloud.OpDeleteRoleMappingsByName, []string{"a", "b"}, 200, `{"mappings":["a","b"]}`},
 	} {
 		r := ecloudtest.Responder(tc.op, tc.body)
 		for range 2 { // a responder can answer again (retries, repeated calls)
@@ -191,6 +262,13 @@ func TestResponderWire(t *testing.T) {
 			if resp.StatusCode != tc.status || body != tc.want || resp.Header.Get("Content-Type") != "application/json" {
 				t.Errorf("%s: %d %s %q, want %d %s application/json", tc.op, resp.StatusCode, body, resp.Header.Get("Content-Type"), tc.status, tc.want)
 			}
+		}
+	}
+
+	for _, doc := range []any{[]byte("<EntityDescriptor/>"), "<EntityDescriptor/>"} {
+		resp, body := read(ecloudtest.Responder(ecloud.OpGetOrganizationIdPMetadata, doc))
+		if resp.StatusCode != 200 || body != "<EntityDescriptor/>" || resp.Header.Get("Content-Type") != "application/xml" {
+			t.Errorf("metadata %T: %d %q %q", doc, resp.StatusCode, body, resp.Header.Get("Content-Type"))
 		}
 	}
 
@@ -217,6 +295,9 @@ func TestRouteUnknownOperationPanics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"Route":     func() { ecloudtest.Route("list-organisations") },
 		"Responder": func() { ecloudtest.Responder("get-org", nil) },
+		"Responder, metadata not bytes": func() {
+			ecloudtest.Responder(ecloud.OpGetOrganizationIdPMetadata, ecloud.OrganizationIdP{})
+		},
 	} {
 		func() {
 			defer func() {

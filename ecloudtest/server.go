@@ -3,9 +3,11 @@
 // register spec-shaped responders on a github.com/jarcoal/httpmock transport.
 //
 // A Server serves every operation of ecloud.API (the Organizations
-// operations and the members' role assignments) on a local
+// operations, the members' role assignments, and the SSO administration:
+// domain claims, the SAML IdP and role mappings) on a local
 // net/http/httptest server and keeps organizations, members with their role
-// assignments, and invitations in memory:
+// assignments, invitations, claimed domains, IdPs and role mappings in
+// memory:
 //
 //	srv := ecloudtest.NewServer()
 //	defer srv.Close()
@@ -85,6 +87,93 @@
 //     cannot see; grants on it stay listed. force is accepted on
 //     remove-role-assignments and changes nothing.
 //
+// Domain claims, where the API documentation is silent:
+//   - A domain is claimed only after a verification code was generated for
+//     it (domain-claim-generate-verification-code) and the test called
+//     PublishDomainVerification, which stands for the code's DNS TXT record
+//     being in place. Until then domain-claim-verify-domain answers 449 (an
+//     empty body, no error code), without a code generated too. Each
+//     generation makes a new code, "ecloudtest-domain-verification=" and
+//     random text, which replaces the previous one: a code generated after
+//     publishing needs publishing again. A claim uses its code up: to claim
+//     a domain again after deleting its claim, generate and publish a new
+//     one.
+//   - Domains are case-insensitive and kept lower-cased, in the order they
+//     were claimed. A domain is a name of at least two dot-separated labels
+//     of letters, digits and inner hyphens (at most 63 characters each, 253
+//     in all), the last not all digits; anything else, or an absent
+//     domain_claim_request, is 400 root.invalid_data.
+//   - A domain belongs to one organization: verifying a domain this or
+//     another organization has claimed is 400 org.domain_claim.already_exists.
+//     Generating a code never fails for a valid domain.
+//   - Deleting a claim while the organization has an IdP (enabled or not) is
+//     400 org.idp.idp_configured; deleting a domain the organization has not
+//     claimed is 400 root.invalid_data. AddDomainClaim seeds a claim.
+//
+// The SAML IdP, where the API documentation is silent:
+//   - Setting up an IdP needs at least one claimed domain (400
+//     root.invalid_data otherwise), as Elastic Cloud asks you to claim a
+//     domain before configuring SSO. enabled, login_identifier_prefix (1 to
+//     32 ASCII letters, digits and hyphens), saml_idp.issuer, saml_idp.sso_url
+//     (an absolute http or https URL) and at least one non-empty
+//     saml_idp.public_certificate are required: 400 root.invalid_data,
+//     naming each field.
+//   - Setup replaces any configuration. The login identifier is the prefix,
+//     "-" and 8 hex digits derived from the organization ID; it becomes the
+//     organization's sso_login_identifier (cleared on teardown). The SP
+//     entity ID is https://sso.ecloudtest.invalid/saml/<login identifier>,
+//     the ACS URL that plus "/acs", the SSO login URL
+//     https://sso.ecloudtest.invalid/login/<login identifier>, and
+//     metadata_url the fake's own get-organization-idp-metadata URL. The
+//     signing and encryption certificates are one self-signed certificate
+//     (base64 DER), made once per process.
+//   - get-organization-idp-metadata answers SAML 2.0 SP metadata with
+//     Content-Type application/xml: an EntityDescriptor (namespace
+//     urn:oasis:names:tc:SAML:2.0:metadata) with the SP entity ID, an
+//     SPSSODescriptor with both key descriptors and the HTTP-POST
+//     AssertionConsumerService at the ACS URL. Its errors are XML too,
+//     <errors><error><code/><message/></error></errors>, with the
+//     x-cloud-error-codes header. A request whose Accept header refuses
+//     application/xml is 406 root.not_acceptable (the fake's own code).
+//   - An organization without an IdP is 404 org.idp.idp_not_configured on
+//     get, teardown and metadata; an unknown organization is 404
+//     organization.not_found on every IdP operation.
+//
+// Role mappings, where the API documentation is silent:
+//   - Mappings are kept in the order they were added; update-role-mappings
+//     replaces them all (an empty list removes them), update-role-mapping
+//     replaces one in its place and may rename it, delete-role-mappings
+//     removes them all.
+//   - Names are unique in an organization: a name taken by another mapping,
+//     or given twice in a request, is 400 root.invalid_data. An empty name,
+//     or one with a comma (names travel comma-separated), is 400
+//     org.role_mapping_rule.syntax_error.
+//   - Rules: no any and no all entries is org.role_mapping_rule.empty_rule,
+//     and so is a property rule with neither group nor email; one with both
+//     is org.role_mapping_rule.ambiguous_rule; an email pattern that is not
+//     local@domain (one @, both parts non-empty, no spaces; * and ? are
+//     ordinary characters) is org.role_mapping_rule.email_syntax_error; a
+//     blank group or one with control characters is
+//     org.role_mapping_rule.syntax_error. A rule may have both any and all.
+//     All with status 400, every problem of a request in one answer.
+//   - The bodies' mappings (not empty, to add) and mapping, and each
+//     mapping's enabled, name, rule and role_assignments, are required (400
+//     root.invalid_data when absent); role assignments are checked as for
+//     invitations (organization_id must be the organization's) and must
+//     assign at least one role.
+//   - An organization holds at most MaxRoleMappings (100) mappings: a request
+//     that would exceed it is 400 org.role_mapping_rule.too_many_role_mappings
+//     and changes nothing.
+//   - update-role-mapping of an unknown name is 404
+//     org.role_mapping_rule.role_mapping_not_found.
+//     delete-role-mappings-individually skips unknown names and answers the
+//     names it deleted, in the order given; an empty name in the list is 400
+//     root.invalid_data. An unknown organization is 404
+//     organization.not_found on every role mapping operation.
+//   - A change is all or nothing. 409
+//     org.domain_claim.concurrent_organization_modification is never
+//     answered on its own: inject it with FailNext.
+//
 // Error messages name emails and user IDs but never a token or a credential.
 package ecloudtest
 
@@ -125,9 +214,13 @@ type Server struct {
 }
 
 type orgState struct {
-	org         ecloud.Organization
-	members     []ecloud.OrganizationMembership // in the order they joined
-	invitations []*invitation                   // in the order they were created
+	org          ecloud.Organization
+	members      []ecloud.OrganizationMembership // in the order they joined
+	invitations  []*invitation                   // in the order they were created
+	domains      []string                        // claimed, lower-cased, in the order they were claimed
+	challenges   map[string]*challenge           // by lower-cased domain: its latest verification code
+	idp          *ecloud.OrganizationIdP         // nil when none is configured
+	roleMappings []ecloud.RoleMapping            // in order
 }
 
 type invitation struct {

@@ -2,6 +2,7 @@ package ecloudtest
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -126,6 +127,8 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 		"/organizations", "/api/v2/organizations", "/api/v1/", "/api/v1/organization",
 		"/api/v1/organizations/", "/api/v1/organizations//members", "/api/v1/organizations/org-1/members/u-1/x",
 		"/api/v1/organizations/org-1/nothing", "/api/v1/organizations/invitations/tok/_refuse",
+		"/api/v1/organizations/org-1/domains/_claim", "/api/v1/organizations/org-1/domains/example.com/x",
+		"/api/v1/organizations/org-1/idp/metadata", "/api/v1/organizations/org-1/role_mappings/a/b",
 	} {
 		send(t, s, http.MethodGet, path, "", nil).wantError(t, 404, codeResourceNotFound)
 	}
@@ -137,6 +140,13 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 		{http.MethodGet, "/api/v1/organizations/org-1/members/u-1", "DELETE"},
 		{http.MethodGet, "/api/v1/organizations/invitations/tok/_accept", "POST"},
 		{http.MethodDelete, "/api/v1/organizations/invitations/tok", "GET"},
+		{http.MethodPost, "/api/v1/organizations/org-1/domains", "GET, DELETE"},
+		{http.MethodGet, "/api/v1/organizations/org-1/domains/_verify", "POST"},
+		{http.MethodGet, "/api/v1/organizations/org-1/domains/_generate_verification_code", "POST"},
+		{http.MethodPost, "/api/v1/organizations/org-1/idp", "GET, PUT, DELETE"},
+		{http.MethodDelete, "/api/v1/organizations/org-1/idp/metadata.xml", "GET"},
+		{http.MethodPatch, "/api/v1/organizations/org-1/role_mappings", "GET, POST, PUT, DELETE"},
+		{http.MethodGet, "/api/v1/organizations/org-1/role_mappings/admins", "PUT, DELETE"},
 	} {
 		r := send(t, s, tc.method, tc.path, "", nil)
 		r.wantError(t, 405, codeMethodNotAllowed)
@@ -426,5 +436,117 @@ func TestEveryOperationOfTheSDKIsServed(t *testing.T) {
 	}
 	if len(operations) != api.NumMethod() || len(routes) != api.NumMethod() {
 		t.Errorf("the fake serves %d operations and routes %d, the SDK has %d", len(operations), len(routes), api.NumMethod())
+	}
+}
+
+// TestVerificationPendingShape: the 449 is the spec's EmptyResponse, with no
+// error code.
+func TestVerificationPendingShape(t *testing.T) {
+	t.Parallel()
+	s := newRawServer(t)
+	r := send(t, s, http.MethodPost, "/api/v1/organizations/org-1/domains/_verify", `{"domain_claim_request":"example.com"}`, nil)
+	if r.status != 449 || strings.TrimSpace(string(r.body)) != "{}" || r.header.Values("X-Cloud-Error-Codes") != nil || r.header.Get("Content-Type") != "application/json" {
+		t.Errorf("449 = %d %q %q %q", r.status, r.body, r.header.Values("X-Cloud-Error-Codes"), r.header.Get("Content-Type"))
+	}
+}
+
+func TestSSORequestBodies(t *testing.T) {
+	t.Parallel()
+	s := newRawServer(t)
+	s.AddDomainClaim("org-1", "example.com")
+	const (
+		domains  = "/api/v1/organizations/org-1/domains"
+		idp      = "/api/v1/organizations/org-1/idp"
+		mappings = "/api/v1/organizations/org-1/role_mappings"
+		roles    = `"role_assignments":{"organization":[{"role_id":"organization-admin","organization_id":"org-1"}]}`
+		saml     = `"saml_idp":{"issuer":"i","sso_url":"https://idp.example.com","public_certificate":["c"]}`
+	)
+	added := false // mapping m, for the cases that update it
+	for _, tc := range []struct {
+		name, method, path, body, code, field string
+	}{
+		{"domain absent", http.MethodPost, domains + "/_verify", `{}`, ecloud.CodeRootInvalidData, "domain_claim_request"},
+		{"domain unknown field", http.MethodPost, domains + "/_generate_verification_code", `{"domain":"example.com"}`, ecloud.CodeRootInvalidData, ""},
+		{"domain no body", http.MethodDelete, domains, ``, ecloud.CodeRootInvalidData, ""},
+		{"domain not a string", http.MethodDelete, domains, `{"domain_claim_request":["example.com"]}`, ecloud.CodeRootInvalidData, "domain_claim_request"},
+		{"idp without enabled", http.MethodPut, idp, `{"login_identifier_prefix":"acme",` + saml + `}`, ecloud.CodeRootInvalidData, "enabled"},
+		{"idp without saml_idp", http.MethodPut, idp, `{"enabled":true,"login_identifier_prefix":"acme"}`, ecloud.CodeRootInvalidData, "saml_idp"},
+		{"idp without prefix", http.MethodPut, idp, `{"enabled":true,` + saml + `}`, ecloud.CodeRootInvalidData, "login_identifier_prefix"},
+		{"idp without certificates", http.MethodPut, idp, `{"enabled":true,"login_identifier_prefix":"acme","saml_idp":{"issuer":"i","sso_url":"https://idp.example.com","public_certificate":[]}}`, ecloud.CodeRootInvalidData, "saml_idp.public_certificate"},
+		{"idp with an empty certificate", http.MethodPut, idp, `{"enabled":true,"login_identifier_prefix":"acme","saml_idp":{"issuer":"i","sso_url":"https://idp.example.com","public_certificate":["c",""]}}`, ecloud.CodeRootInvalidData, "saml_idp.public_certificate[1]"},
+		{"idp without issuer", http.MethodPut, idp, `{"enabled":true,"login_identifier_prefix":"acme","saml_idp":{"sso_url":"https://idp.example.com","public_certificate":["c"]}}`, ecloud.CodeRootInvalidData, "saml_idp.issuer"},
+		{"add no mappings", http.MethodPost, mappings, `{"mappings":[]}`, ecloud.CodeRootInvalidData, "mappings"},
+		{"add mappings absent", http.MethodPost, mappings, `{}`, ecloud.CodeRootInvalidData, "mappings"},
+		{"update mappings absent", http.MethodPut, mappings, `{}`, ecloud.CodeRootInvalidData, "mappings"},
+		{"mapping without enabled", http.MethodPost, mappings, `{"mappings":[{"name":"m","rule":{"any":[{"group":"g"}]},` + roles + `}]}`, ecloud.CodeRootInvalidData, "mappings[0].enabled"},
+		{"mapping without name", http.MethodPost, mappings, `{"mappings":[{"enabled":true,"rule":{"any":[{"group":"g"}]},` + roles + `}]}`, ecloud.CodeRootInvalidData, "mappings[0].name"},
+		{"mapping without rule", http.MethodPut, mappings, `{"mappings":[{"enabled":true,"name":"m",` + roles + `}]}`, ecloud.CodeRootInvalidData, "mappings[0].rule"},
+		{"mapping without roles", http.MethodPut, mappings, `{"mappings":[{"enabled":true,"name":"m","rule":{"any":[{"group":"g"}]}}]}`, ecloud.CodeRootInvalidData, "mappings[0].role_assignments"},
+		{"empty name", http.MethodPost, mappings, `{"mappings":[{"enabled":true,"name":"","rule":{"any":[{"group":"g"}]},` + roles + `}]}`, ecloud.CodeOrgRoleMappingRuleSyntaxError, "mappings[0].name"},
+		{"empty rule", http.MethodPost, mappings, `{"mappings":[{"enabled":true,"name":"m","rule":{},` + roles + `}]}`, ecloud.CodeOrgRoleMappingRuleEmptyRule, "mappings[0].rule"},
+		{"empty lists", http.MethodPost, mappings, `{"mappings":[{"enabled":true,"name":"m","rule":{"any":[],"all":[]},` + roles + `}]}`, ecloud.CodeOrgRoleMappingRuleEmptyRule, "mappings[0].rule"},
+		{"empty property rule", http.MethodPost, mappings, `{"mappings":[{"enabled":true,"name":"m","rule":{"all":[{"group":"g"},{}]},` + roles + `}]}`, ecloud.CodeOrgRoleMappingRuleEmptyRule, "mappings[0].rule.all[1]"},
+		{"group and email", http.MethodPost, mappings, `{"mappings":[{"enabled":true,"name":"m","rule":{"any":[{"group":"g","email":"*@example.com"}]},` + roles + `}]}`, ecloud.CodeOrgRoleMappingRuleAmbiguousRule, "mappings[0].rule.any[0]"},
+		{"unknown rule field", http.MethodPost, mappings, `{"mappings":[{"enabled":true,"name":"m","rule":{"none":[{"group":"g"}]},` + roles + `}]}`, ecloud.CodeRootInvalidData, ""},
+		{"update one without mapping", http.MethodPut, mappings + "/m", `{}`, ecloud.CodeRootInvalidData, "mapping"},
+		{"update one ambiguous", http.MethodPut, mappings + "/m", `{"mapping":{"enabled":true,"name":"m","rule":{"any":[{"group":"g","email":"a@b.example"}]},` + roles + `}}`, ecloud.CodeOrgRoleMappingRuleAmbiguousRule, "mapping.rule.any[0]"},
+		{"delete names with an empty item", http.MethodDelete, mappings + "/a%2C%2Cb", ``, ecloud.CodeRootInvalidData, "role_names"},
+	} {
+		if tc.path == mappings+"/m" && !added {
+			if r := send(t, s, http.MethodPost, mappings, `{"mappings":[{"enabled":true,"name":"m","rule":{"any":[{"group":"g"}]},`+roles+`}]}`, nil); r.status != 201 {
+				t.Fatalf("adding m: %d %s", r.status, r.body)
+			}
+			added = true
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			r := send(t, s, tc.method, tc.path, tc.body, nil)
+			r.wantError(t, 400, tc.code)
+			if tc.field != "" && !strings.Contains(string(r.body), `"fields":["`+tc.field+`"]`) {
+				t.Errorf("body %s does not name the field %q", r.body, tc.field)
+			}
+		})
+	}
+	s.mu.Lock()
+	ms, configured := s.orgs["org-1"].roleMappings, s.orgs["org-1"].idp != nil
+	s.mu.Unlock()
+	if len(ms) != 1 || ms[0].Rule.Any[0].Group != "g" || configured {
+		t.Errorf("refused requests changed the state: mappings %+v, an IdP: %v", ms, configured)
+	}
+}
+
+// TestMetadataAccept: the metadata is served to clients that accept XML,
+// with Content-Type application/xml; a client that accepts only JSON gets
+// 406, and the errors of the operation are XML.
+func TestMetadataAccept(t *testing.T) {
+	t.Parallel()
+	s := newRawServer(t)
+	const path = "/api/v1/organizations/org-1/idp/metadata.xml"
+	s.AddDomainClaim("org-1", "example.com")
+	for _, accept := range []string{"application/json", "text/html, application/json;q=0.9", "application/xml;q=0", "text/xml"} {
+		send(t, s, http.MethodGet, path, "", map[string]string{"Accept": accept}).wantError(t, 406, codeNotAcceptable)
+	}
+	// Not configured: an XML error carrying the header code.
+	r := send(t, s, http.MethodGet, path, "", map[string]string{"Accept": "application/xml"})
+	if r.status != 404 || r.header.Get("X-Cloud-Error-Codes") != ecloud.CodeOrgIdPIdPNotConfigured || r.header.Get("Content-Type") != "application/xml" {
+		t.Errorf("not configured: %d %q %q", r.status, r.header.Get("X-Cloud-Error-Codes"), r.header.Get("Content-Type"))
+	}
+	var xmlErr struct {
+		Errors []struct {
+			Code    string `xml:"code"`
+			Message string `xml:"message"`
+		} `xml:"error"`
+	}
+	if err := xml.Unmarshal(r.body, &xmlErr); err != nil || len(xmlErr.Errors) != 1 || xmlErr.Errors[0].Code != ecloud.CodeOrgIdPIdPNotConfigured || xmlErr.Errors[0].Message == "" {
+		t.Errorf("XML error %q: %+v, %v", r.body, xmlErr, err)
+	}
+	if r := send(t, s, http.MethodPut, "/api/v1/organizations/org-1/idp", `{"enabled":true,"login_identifier_prefix":"acme","saml_idp":{"issuer":"i","sso_url":"https://idp.example.com","public_certificate":["c"]}}`, nil); r.status != 200 {
+		t.Fatalf("setup: %d %s", r.status, r.body)
+	}
+	for _, accept := range []string{"", "application/xml", "*/*", "application/*", "text/html, application/xml;q=0.9"} {
+		header := map[string]string{"Accept": accept}
+		r := send(t, s, http.MethodGet, path, "", header)
+		if r.status != 200 || r.header.Get("Content-Type") != "application/xml" || !strings.HasPrefix(string(r.body), xml.Header+"<EntityDescriptor") {
+			t.Errorf("Accept %q: %d %q %.80s", accept, r.status, r.header.Get("Content-Type"), r.body)
+		}
 	}
 }

@@ -115,10 +115,17 @@ func Connect(getenv func(string) string, stderr io.Writer, program string) (*ecl
 		}
 		return c, c.CloseIdleConnections, nil
 	}
+	srv := StartServer(stderr, program)
+	return srv.Client(ua), srv.Close, nil
+}
+
+// StartServer starts the built-in demo API, an ecloudtest server seeded by
+// Seed, and says so on stderr. Close it when done.
+func StartServer(stderr io.Writer, program string) *ecloudtest.Server {
 	srv := ecloudtest.NewServer()
 	Seed(srv, time.Now())
 	fmt.Fprintf(stderr, "%s: EC_API_KEY is not set: using the built-in demo API (organization %s); set EC_API_KEY (and EC_HOST for ECE) to use the real one\n", program, OrgID)
-	return srv.Client(ua), srv.Close, nil
+	return srv
 }
 
 // Organization returns orgID when it is set; otherwise the caller's only
@@ -145,7 +152,8 @@ func Organization(ctx context.Context, api ecloud.OrganizationsAPI, orgID string
 }
 
 // Describe is err for a person: for an API refusal, the status and each
-// error's code and message as the API sent them.
+// error's code and message as the API sent them, after the context that
+// wraps it (such as "setting up the IdP: ").
 func Describe(err error) string {
 	var apiErr *ecloud.APIError
 	if !errors.As(err, &apiErr) {
@@ -159,6 +167,9 @@ func Describe(err error) string {
 		parts = apiErr.Codes
 	}
 	s := fmt.Sprintf("the API refused (%d)", apiErr.StatusCode)
+	if context, ok := strings.CutSuffix(err.Error(), apiErr.Error()); ok {
+		s = context + s
+	}
 	if len(parts) > 0 {
 		s += ": " + strings.Join(parts, "; ")
 	}

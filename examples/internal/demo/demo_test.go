@@ -75,7 +75,9 @@ func TestDescribe(t *testing.T) {
 		{&ecloud.APIError{StatusCode: 400, Errors: []ecloud.ErrorDetail{{Message: "No code."}}}, "the API refused (400): No code."},
 		{&ecloud.APIError{StatusCode: 404, Codes: []string{"x.y"}}, "the API refused (404): x.y"},
 		{&ecloud.APIError{StatusCode: 502}, "the API refused (502)"},
-		{fmt.Errorf("wrapped: %w", &ecloud.APIError{StatusCode: 403, Codes: []string{"p"}}), "the API refused (403): p"},
+		{fmt.Errorf("wrapped: %w", &ecloud.APIError{StatusCode: 403, Codes: []string{"p"}}), "wrapped: the API refused (403): p"},
+		{fmt.Errorf("step: %w", fmt.Errorf("inner: %w", &ecloud.APIError{StatusCode: 404, Codes: []string{"x.y"}})), "step: inner: the API refused (404): x.y"},
+		{fmt.Errorf("%w (seen)", &ecloud.APIError{StatusCode: 404}), "the API refused (404)"}, // context after the error is dropped
 		{errors.New("dial tcp: refused"), "dial tcp: refused"},
 	} {
 		if got := Describe(tc.err); got != tc.want {
