@@ -11,7 +11,7 @@ import (
 )
 
 func ExampleServer_HideDeployment() {
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	defer srv.Close()
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	srv.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-1", Email: "ada@example.com"})
@@ -45,7 +45,7 @@ func ExampleServer_HideDeployment() {
 }
 
 func ExampleServer_PublishDomainVerification() {
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	defer srv.Close()
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	client, ctx := srv.Client(), context.Background()

@@ -21,7 +21,7 @@ func TestInvitationsWithHTTPMock(t *testing.T) {
 		httpmock.NewStringResponder(200, `{"invitations":[{"token":"tok-1","email":"ada@example.com",
 			"created_at":"2025-06-30T12:00:00Z","expires_at":"2025-07-03T12:00:00Z","expired":false,
 			"organization":{"id":"org-1","name":"Acme"}}]}`))
-	ecloudtest.RegisterError(mock, "create-organization-invitations", 400, ecloud.CodeOrganizationInvitationAlreadyExists)
+	ecloudtest.RegisterError(mock, ecloud.OpCreateOrganizationInvitations, 400, ecloud.CodeOrganizationInvitationAlreadyExists)
 
 	client, err := ecloud.NewClient(ecloud.WithAPIKey("test-key"),
 		ecloud.WithHTTPClient(&http.Client{Transport: mock}),
@@ -50,7 +50,7 @@ func TestOrganizationsWithActivateNonDefault(t *testing.T) {
 	httpmock.ActivateNonDefault(hc)
 	t.Cleanup(httpmock.DeactivateAndReset)
 	httpmock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations",
-		ecloudtest.Responder("list-organizations", []ecloud.Organization{{ID: "org-1", Name: "Acme"}}))
+		ecloudtest.Responder(ecloud.OpListOrganizations, []ecloud.Organization{{ID: "org-1", Name: "Acme"}}))
 
 	client, err := ecloud.NewClient(ecloud.WithAPIKey("test-key"), ecloud.WithHTTPClient(hc),
 		ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 1}))

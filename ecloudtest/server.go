@@ -9,8 +9,7 @@
 // assignments, invitations, claimed domains, IdPs and role mappings in
 // memory:
 //
-//	srv := ecloudtest.NewServer()
-//	defer srv.Close()
+//	srv := ecloudtest.NewServer(t) // closed when the test ends
 //	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 //	client := srv.Client() // an *ecloud.Client wired to the fake
 //
@@ -182,11 +181,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"log"
 	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/ecloud-go/ecloud"
@@ -201,16 +202,22 @@ const defaultExpiry = 3 * 24 * time.Hour
 // Server is the fake API. Its methods are safe for concurrent use, also while
 // requests are being served.
 type Server struct {
-	ts *httptest.Server
+	ts        *httptest.Server
+	rep       reporter
+	closing   chan struct{} // closed by Close: ends every Delay
+	closeOnce sync.Once
 
-	mu       sync.Mutex
-	now      func() time.Time
-	orgs     map[string]*orgState
-	tokens   map[string]*invitation // every invitation, by token
-	users    map[string]string      // lower-cased email -> user ID
-	userIDs  map[string]bool
-	failures map[string][]failure // by operationId, first in first out
-	hidden   map[string]bool      // deployment IDs (HideDeployment)
+	mu      sync.Mutex
+	now     func() time.Time
+	orgs    map[string]*orgState
+	tokens  map[string]*invitation // every invitation, by token
+	users   map[string]string      // lower-cased email -> user ID
+	userIDs map[string]bool
+	faults  map[string][]*pendingFault // by operationId, first in first out
+	hidden  map[string]bool            // deployment IDs (HideDeployment)
+
+	logMu sync.Mutex // apart from mu, so that logging never waits for the state
+	log   []Request
 }
 
 type orgState struct {
@@ -228,28 +235,65 @@ type invitation struct {
 	inv   ecloud.OrganizationInvitation // Organization and Expired are filled when it is read
 }
 
-type failure struct {
-	status int
-	codes  []string
+// reporter is where a Server reports misuse and panics: the test of
+// NewServer, or programReporter for StartServer.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
 }
 
-// NewServer starts a fake with no organizations. Call Close when done.
-func NewServer() *Server {
+// programReporter reports for a server no test owns: a panic while serving
+// is logged (log.Printf), misuse panics.
+type programReporter struct{}
+
+func (programReporter) Helper()                           {}
+func (programReporter) Errorf(format string, args ...any) { log.Printf(format, args...) }
+func (programReporter) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
+
+// NewServer starts a fake with no organizations for the test t, and closes
+// it when the test and its subtests end (t.Cleanup), like an httptest server
+// a test would otherwise close itself. Misuse of the server (an unknown
+// operation, seeding an unknown organization, invalid Client options) fails
+// t with t.Fatalf from the calling goroutine, and a panic while serving a
+// request is reported with t.Errorf and answered 500.
+func NewServer(t testing.TB) *Server {
+	t.Helper()
+	s := newServer(t)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// StartServer starts a fake with no organizations for code that has no
+// testing.TB: a program's demo mode, an Example function. Call Close when
+// done. Misuse panics with a message that says what is wrong, and a panic
+// while serving a request is logged with the standard log package and
+// answered 500.
+func StartServer() *Server { return newServer(programReporter{}) }
+
+func newServer(rep reporter) *Server {
 	s := &Server{
-		now:      time.Now,
-		orgs:     map[string]*orgState{},
-		tokens:   map[string]*invitation{},
-		users:    map[string]string{},
-		userIDs:  map[string]bool{},
-		failures: map[string][]failure{},
-		hidden:   map[string]bool{},
+		rep:     rep,
+		closing: make(chan struct{}),
+		now:     time.Now,
+		orgs:    map[string]*orgState{},
+		tokens:  map[string]*invitation{},
+		users:   map[string]string{},
+		userIDs: map[string]bool{},
+		faults:  map[string][]*pendingFault{},
+		hidden:  map[string]bool{},
 	}
 	s.ts = httptest.NewServer(s)
 	return s
 }
 
-// Close shuts the server down and closes its connections.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down and closes its connections. Requests held by
+// a Fault's Delay end at once, without an answer. Calling it again does
+// nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // URL is the API root, such as "http://127.0.0.1:41234/api/v1", to pass to
 // ecloud.WithBaseURL.
@@ -257,14 +301,16 @@ func (s *Server) URL() string { return s.ts.URL + apiRoot }
 
 // Client returns a client wired to the fake: it authenticates with APIKey
 // (unless opts give credentials), talks to URL through the test server's
-// HTTP client, and retries up to three times without waiting. opts are
-// applied after these and may replace them. It panics when the options are
-// invalid, as a test helper does on a programming error.
+// HTTP client, and does not retry, so a test sees every error the fake
+// answers. opts are applied after these and may replace them: give
+// ecloud.WithRetryPolicy to test code with retries. Invalid options fail
+// the test of NewServer (a server of StartServer panics).
 func (s *Server) Client(opts ...ecloud.Option) *ecloud.Client {
+	s.rep.Helper()
 	base := []ecloud.Option{
 		ecloud.WithBaseURL(s.URL()),
 		ecloud.WithHTTPClient(s.ts.Client()),
-		ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 3}),
+		ecloud.WithRetryPolicy(ecloud.RetryPolicy{}),
 	}
 	c, err := ecloud.NewClient(append(append(base, ecloud.WithAPIKey(APIKey)), opts...)...)
 	if err == nil {
@@ -275,7 +321,8 @@ func (s *Server) Client(opts ...ecloud.Option) *ecloud.Client {
 	if c, err2 := ecloud.NewClient(append(base, opts...)...); err2 == nil {
 		return c
 	}
-	panic("ecloudtest: Server.Client: " + err.Error())
+	s.rep.Fatalf("ecloudtest: Server.Client: %v", err)
+	return nil
 }
 
 // SetClock makes the server read the time from now (nil restores
@@ -291,10 +338,13 @@ func (s *Server) SetClock(now func() time.Time) {
 }
 
 // AddOrganization adds org, or replaces the organization with the same ID
-// (its members and invitations are kept). It panics when org.ID is empty.
+// (its members and invitations are kept). An empty org.ID is misuse (see
+// NewServer).
 func (s *Server) AddOrganization(org ecloud.Organization) {
+	s.rep.Helper()
 	if org.ID == "" {
-		panic("ecloudtest: AddOrganization: the organization ID is empty")
+		s.rep.Fatalf("ecloudtest: AddOrganization: the organization ID is empty")
+		return
 	}
 	org = clone(org)
 	s.mu.Lock()
@@ -309,17 +359,22 @@ func (s *Server) AddOrganization(org ecloud.Organization) {
 // AddMember adds m to an organization added before, or replaces the member
 // with the same user ID. m.OrganizationID is set to organizationID. An empty
 // UserID is derived from m.Email, the same ID an invitation accepted by that
-// email gets; an empty MemberSince is now. It panics when the organization
-// is unknown or m has neither UserID nor Email.
+// email gets; an empty MemberSince is now. An unknown organization, or m
+// with neither UserID nor Email, is misuse (see NewServer).
 func (s *Server) AddMember(organizationID string, m ecloud.OrganizationMembership) {
+	s.rep.Helper()
 	if m.UserID == "" && m.Email == "" {
-		panic("ecloudtest: AddMember: the member has neither a user ID nor an email")
+		s.rep.Fatalf("ecloudtest: AddMember: the member has neither a user ID nor an email")
+		return
 	}
 	m = clone(m)
 	m.OrganizationID = organizationID
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.mustOrg("AddMember", organizationID)
+	if o == nil {
+		return
+	}
 	switch {
 	case m.UserID == "":
 		m.UserID = s.userID(m.Email)
@@ -347,20 +402,26 @@ func (s *Server) AddMember(organizationID string, m ecloud.OrganizationMembershi
 // empty Token is generated, an empty CreatedAt is now and an empty ExpiresAt
 // is three days after CreatedAt, so a test can seed invitations that have
 // expired or were accepted (AcceptedAt). Expired and Organization are
-// computed when the invitation is read. It panics when the organization is
-// unknown, inv.Email is empty or the token is taken.
+// computed when the invitation is read. An unknown organization, an empty
+// inv.Email or a token taken is misuse (see NewServer).
 func (s *Server) AddInvitation(organizationID string, inv ecloud.OrganizationInvitation) ecloud.OrganizationInvitation {
+	s.rep.Helper()
 	if inv.Email == "" {
-		panic("ecloudtest: AddInvitation: the email is empty")
+		s.rep.Fatalf("ecloudtest: AddInvitation: the email is empty")
+		return ecloud.OrganizationInvitation{}
 	}
 	inv = clone(inv)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.mustOrg("AddInvitation", organizationID)
+	if o == nil {
+		return ecloud.OrganizationInvitation{}
+	}
 	if inv.Token == "" {
 		inv.Token = newToken()
 	} else if _, taken := s.tokens[inv.Token]; taken {
-		panic("ecloudtest: AddInvitation: the token is already used by another invitation")
+		s.rep.Fatalf("ecloudtest: AddInvitation: the token is already used by another invitation")
+		return ecloud.OrganizationInvitation{}
 	}
 	if inv.CreatedAt.IsZero() {
 		inv.CreatedAt = s.timeNow()
@@ -399,38 +460,14 @@ func (s *Server) Members(organizationID string) []ecloud.OrganizationMembership 
 	return clone(o.members)
 }
 
-// FailNext makes the next request for operation (a spec operationId such as
-// "list-organization-invitations") fail with status, the codes in the
-// x-cloud-error-codes header and one body error per code. Calls queue up:
-// each request consumes one. The failure is answered after the
-// Authorization check and before any other check. It panics for an unknown
-// operation or a status outside 400-599.
-func (s *Server) FailNext(operation string, status int, codes ...string) {
-	if _, ok := operations[operation]; !ok {
-		panic(fmt.Sprintf("ecloudtest: FailNext: unknown operation %q", operation))
-	}
-	if status < 400 || status > 599 {
-		panic(fmt.Sprintf("ecloudtest: FailNext: status %d is not an error status", status))
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failures[operation] = append(s.failures[operation], failure{status: status, codes: slices.Clone(codes)})
-}
-
-// takeFailure pops the next injected failure of op. Callers hold s.mu.
-func (s *Server) takeFailure(op string) (failure, bool) {
-	q := s.failures[op]
-	if len(q) == 0 {
-		return failure{}, false
-	}
-	s.failures[op] = q[1:]
-	return q[0], true
-}
-
+// mustOrg returns an organization a seeding method names, or reports that
+// it is unknown and returns nil. Callers hold s.mu.
 func (s *Server) mustOrg(caller, id string) *orgState {
+	s.rep.Helper()
 	o, ok := s.orgs[id]
 	if !ok {
-		panic(fmt.Sprintf("ecloudtest: %s: unknown organization %q: call AddOrganization first", caller, id))
+		s.rep.Fatalf("ecloudtest: %s: unknown organization %q: call AddOrganization first", caller, id)
+		return nil
 	}
 	return o
 }
