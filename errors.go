@@ -95,7 +95,7 @@ const (
 type APIError struct {
 	StatusCode int
 	Method     string
-	Operation  string        // spec operationId, such as "list-organization-invitations"
+	Operation  string        // the spec's operationId: one of the Op… constants, such as OpListOrganizationInvitations
 	Codes      []string      // from the x-cloud-error-codes header: split on commas, trimmed, the first 16 distinct
 	Errors     []ErrorDetail // from the body {"errors":[{"code","message","fields"}]}
 	Body       []byte        // raw body (at most 64 KiB), kept when it is not the JSON error shape
@@ -215,7 +215,7 @@ func HasCode(err error, code string) bool {
 // ended, or a success body could not be read. It unwraps to the cause, so
 // errors.Is(err, context.Canceled) works.
 type RequestError struct {
-	Operation string
+	Operation string // the spec's operationId: one of the Op… constants
 	Method    string
 	Attempts  int
 	Err       error // the cause; when its text held a secret, a wrapper of it without the secret

@@ -1,7 +1,6 @@
 package ecloudtest
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -24,33 +23,45 @@ const verificationPrefix = "ecloudtest-domain-verification="
 // verification code being put in place: from now on, verifying the domain
 // claims it for the organization. Until a test calls it, verifying answers
 // 449; a code generated after it needs publishing again. Domains are
-// compared case-insensitively. It panics when the organization is unknown or
-// no code of the domain is waiting (none was generated, or a claim used it
-// up), as a test helper does on a programming error.
+// compared case-insensitively. An unknown organization, or no code of the
+// domain waiting (none was generated, or a claim used it up), is misuse (see
+// NewServer).
 func (s *Server) PublishDomainVerification(organizationID, domain string) {
+	s.rep.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.mustOrg("PublishDomainVerification", organizationID)
+	if o == nil {
+		return
+	}
 	c, ok := o.challenges[strings.ToLower(domain)]
 	if !ok {
-		panic(fmt.Sprintf("ecloudtest: PublishDomainVerification: no verification code of %q is waiting in organization %q", domain, organizationID))
+		s.rep.Fatalf("ecloudtest: PublishDomainVerification: no verification code of %q is waiting in organization %q", domain, organizationID)
+		return
 	}
 	c.published = c.code
 }
 
 // AddDomainClaim stores domain as claimed by an organization added before,
-// as if it had been verified. It panics when the organization is unknown,
-// the domain is not a valid domain name or another organization claimed it.
+// as if it had been verified. An unknown organization, a domain that is not
+// a valid domain name or one another organization claimed is misuse (see
+// NewServer).
 func (s *Server) AddDomainClaim(organizationID, domain string) {
+	s.rep.Helper()
 	domain = strings.ToLower(domain)
 	if !validDomain(domain) {
-		panic(fmt.Sprintf("ecloudtest: AddDomainClaim: %q is not a domain name", domain))
+		s.rep.Fatalf("ecloudtest: AddDomainClaim: %q is not a domain name", domain)
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.mustOrg("AddDomainClaim", organizationID)
+	if o == nil {
+		return
+	}
 	if owner := s.domainOwner(domain); owner != nil && owner != o {
-		panic(fmt.Sprintf("ecloudtest: AddDomainClaim: %q is claimed by organization %q", domain, owner.org.ID))
+		s.rep.Fatalf("ecloudtest: AddDomainClaim: %q is claimed by organization %q", domain, owner.org.ID)
+		return
 	}
 	if !slices.Contains(o.domains, domain) {
 		o.domains = append(o.domains, domain)
@@ -126,7 +137,7 @@ func (s *Server) domainRequest(req *request) (*orgState, string, *apiError) {
 	var body struct {
 		Domain string `json:"domain_claim_request"`
 	}
-	if e := decodeStrict(req.body, &body); e != nil {
+	if e := decodeBody(req.body, &body); e != nil {
 		return nil, "", e
 	}
 	domain := strings.ToLower(body.Domain)

@@ -10,12 +10,14 @@ import (
 	"github.com/ecloud-go/ecloud"
 )
 
-// Codes of the fake's own, for requests that match no operation. The spec
-// documents none for these cases.
+// Codes of the fake's own, for requests that match no operation, refuse the
+// answer's media type, or make the fake panic. The spec documents none for
+// these cases.
 const (
 	codeResourceNotFound = "root.resource_not_found"
 	codeMethodNotAllowed = "root.method_not_allowed"
 	codeNotAcceptable    = "root.not_acceptable"
+	codeUnexpectedError  = "root.unexpected_error"
 )
 
 // messages are the spec's messages for its error codes.
@@ -93,31 +95,38 @@ func invalidData(msg string, fields ...string) *apiError {
 	return apiErr(http.StatusBadRequest, ecloud.CodeRootInvalidData, msg, fields...)
 }
 
-func injected(f failure) *apiError {
-	e := &apiError{status: f.status, details: []ecloud.ErrorDetail{}}
-	for _, code := range f.codes {
-		e.details = append(e.details, detail(code, message(code, f.status)))
+// injected is the error a fault answers: status, and one body error per
+// code, with the spec's message.
+func injected(status int, codes []string) *apiError {
+	e := &apiError{status: status, details: []ecloud.ErrorDetail{}}
+	for _, code := range codes {
+		e.details = append(e.details, detail(code, message(code, status)))
 	}
 	return e
 }
 
-// writeError answers e with the x-cloud-error-codes header (each code once,
-// comma-separated) and the {"errors":[...]} body, or its XML form
+// reply is an answer: status, headers and body.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// errorReply is the answer of e: the x-cloud-error-codes header (each code
+// once, comma-separated) and the {"errors":[...]} body, or its XML form
 // <errors><error><code/><message/><fields><field/></fields></error></errors>
 // when asXML.
-func writeError(w http.ResponseWriter, e *apiError, asXML bool) {
+func errorReply(e *apiError, asXML bool) reply {
 	var codes []string
 	for _, d := range e.details {
 		if d.Code != "" && !slices.Contains(codes, d.Code) {
 			codes = append(codes, d.Code)
 		}
 	}
-	if len(codes) > 0 {
-		w.Header().Set("X-Cloud-Error-Codes", strings.Join(codes, ","))
-	}
+	var rep reply
 	switch {
 	case e.reply != nil:
-		writeJSON(w, e.status, e.reply)
+		rep = jsonReply(e.status, e.reply)
 	case asXML:
 		type xmlError struct {
 			Code    string   `xml:"code"`
@@ -135,20 +144,21 @@ func writeError(w http.ResponseWriter, e *apiError, asXML bool) {
 		if err != nil {
 			panic("ecloudtest: encoding an XML error: " + err.Error()) // strings and a list of them always encode
 		}
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(e.status)
-		_, _ = w.Write(append([]byte(xml.Header), b...))
+		rep = reply{status: e.status, header: http.Header{"Content-Type": {"application/xml"}}, body: append([]byte(xml.Header), b...)}
 	default:
-		writeJSON(w, e.status, map[string]any{"errors": e.details})
+		rep = jsonReply(e.status, map[string]any{"errors": e.details})
 	}
+	if len(codes) > 0 {
+		rep.header.Set("X-Cloud-Error-Codes", strings.Join(codes, ","))
+	}
+	return rep
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// jsonReply answers v as JSON, followed by a newline.
+func jsonReply(status int, v any) reply {
 	b, err := json.Marshal(v)
 	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"errors":[{"code":"root.unexpected_error","message":"ecloudtest: encoding the response failed"}]}`)
+		status, b = http.StatusInternalServerError, []byte(`{"errors":[{"code":"`+codeUnexpectedError+`","message":"ecloudtest: encoding the response failed"}]}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	return reply{status: status, header: http.Header{"Content-Type": {"application/json"}}, body: append(b, '\n')}
 }

@@ -5,13 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"slices"
+	"time"
 
 	"github.com/ecloud-go/ecloud"
 	"github.com/ecloud-go/ecloud/ecloudtest"
 )
 
 func ExampleServer_HideDeployment() {
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	defer srv.Close()
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	srv.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-1", Email: "ada@example.com"})
@@ -45,7 +47,7 @@ func ExampleServer_HideDeployment() {
 }
 
 func ExampleServer_PublishDomainVerification() {
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	defer srv.Close()
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	client, ctx := srv.Client(), context.Background()
@@ -70,4 +72,49 @@ func ExampleServer_PublishDomainVerification() {
 	// Output:
 	// pending: true
 	// [example.com]
+}
+
+func ExampleServer_Fault() {
+	srv := ecloudtest.StartServer() // in a test: ecloudtest.NewServer(t)
+	defer srv.Close()
+	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
+	ctx := context.Background()
+
+	// Two 503s, then the operation's own answer.
+	srv.Fault(ecloud.OpListOrganizationMembers, ecloudtest.Fault{Status: 503, Times: 2})
+	_, err := srv.Client().ListOrganizationMembers(ctx, "org-1") // Client() does not retry
+	fmt.Println("without retries:", err)
+	retrying := srv.Client(ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 1}))
+	_, err = retrying.ListOrganizationMembers(ctx, "org-1")
+	fmt.Println("with one retry:", err)
+
+	// A server slower than the caller's deadline.
+	srv.Fault(ecloud.OpGetOrganization, ecloudtest.Fault{Delay: time.Minute})
+	ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err = srv.Client().GetOrganization(ctx, "org-1")
+	fmt.Println("deadline:", errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// without retries: ecloud: list-organization-members: 503 Service Unavailable
+	// with one retry: <nil>
+	// deadline: true
+}
+
+func ExampleServer_Requests() {
+	srv := ecloudtest.StartServer() // in a test: ecloudtest.NewServer(t)
+	defer srv.Close()
+	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
+	inv := srv.AddInvitation("org-1", ecloud.OrganizationInvitation{Email: "ada@example.com"})
+	client := srv.Client()
+
+	if err := client.DeleteOrganizationInvitations(context.Background(), "org-1", []string{inv.Token}); err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range srv.Requests(ecloud.OpDeleteOrganizationInvitations) {
+		fmt.Println(r) // tokens are redacted when printed
+		fmt.Println("revoked the invitation:", slices.Equal(r.List("invitation_tokens"), []string{inv.Token}))
+	}
+	// Output:
+	// DELETE delete-organization-invitations invitation_tokens=[redacted] organization_id=org-1 → 200
+	// revoked the invitation: true
 }

@@ -9,8 +9,7 @@ import (
 
 func TestInviteAcceptRemove(t *testing.T) {
 	t.Parallel()
-	srv := ecloudtest.NewServer()
-	defer srv.Close()
+	srv := ecloudtest.NewServer(t)
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	srv.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-owner", Email: "owner@example.com"})
 	c, ctx := srv.Client(), t.Context()

@@ -1,16 +1,15 @@
 package ecloudtest
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/mail"
 	"net/url"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,48 +25,6 @@ const apiRoot = "/api/v1"
 // maxBody bounds request bodies.
 const maxBody = 1 << 20
 
-// opSpec is what the fake knows of an operation besides its path.
-type opSpec struct {
-	method  string
-	status  int  // success status
-	body    bool // takes a JSON body
-	handler func(s *Server, r *request) (any, *apiError)
-}
-
-// operations are the operations the fake serves, by spec operationId.
-var operations = map[string]opSpec{
-	ecloud.OpListOrganizations:              {http.MethodGet, http.StatusOK, false, (*Server).listOrganizations},
-	ecloud.OpGetOrganization:                {http.MethodGet, http.StatusOK, false, (*Server).getOrganization},
-	ecloud.OpUpdateOrganization:             {http.MethodPut, http.StatusOK, true, (*Server).updateOrganization},
-	ecloud.OpListOrganizationMembers:        {http.MethodGet, http.StatusOK, false, (*Server).listMembers},
-	ecloud.OpDeleteOrganizationMemberships:  {http.MethodDelete, http.StatusOK, false, (*Server).deleteMemberships},
-	ecloud.OpListOrganizationInvitations:    {http.MethodGet, http.StatusOK, false, (*Server).listInvitations},
-	ecloud.OpCreateOrganizationInvitations:  {http.MethodPost, http.StatusCreated, true, (*Server).createInvitations},
-	ecloud.OpGetOrganizationInvitation:      {http.MethodGet, http.StatusOK, false, (*Server).getInvitation},
-	ecloud.OpAcceptOrganizationInvitation:   {http.MethodPost, http.StatusOK, false, (*Server).acceptInvitation},
-	ecloud.OpDeleteOrganizationInvitations:  {http.MethodDelete, http.StatusOK, false, (*Server).deleteInvitations},
-	ecloud.OpAddRoleAssignments:             {http.MethodPost, http.StatusOK, true, (*Server).addRoleAssignments},
-	ecloud.OpRemoveRoleAssignments:          {http.MethodDelete, http.StatusOK, true, (*Server).removeRoleAssignments},
-	ecloud.OpListDomainClaims:               {http.MethodGet, http.StatusOK, false, (*Server).listDomainClaims},
-	ecloud.OpGenerateDomainVerificationCode: {http.MethodPost, http.StatusOK, true, (*Server).generateVerificationCode},
-	ecloud.OpVerifyDomainClaim:              {http.MethodPost, http.StatusOK, true, (*Server).verifyDomainClaim},
-	ecloud.OpDeleteDomainClaim:              {http.MethodDelete, http.StatusOK, true, (*Server).deleteDomainClaim},
-	ecloud.OpGetOrganizationIdP:             {http.MethodGet, http.StatusOK, false, (*Server).getIdP},
-	ecloud.OpSetupOrganizationIdP:           {http.MethodPut, http.StatusOK, true, (*Server).setupIdP},
-	ecloud.OpTeardownOrganizationIdP:        {http.MethodDelete, http.StatusOK, false, (*Server).teardownIdP},
-	ecloud.OpGetOrganizationIdPMetadata:     {http.MethodGet, http.StatusOK, false, (*Server).idpMetadata},
-	ecloud.OpListRoleMappings:               {http.MethodGet, http.StatusOK, false, (*Server).listRoleMappings},
-	ecloud.OpAddRoleMappings:                {http.MethodPost, http.StatusCreated, true, (*Server).addRoleMappings},
-	ecloud.OpUpdateRoleMappings:             {http.MethodPut, http.StatusOK, true, (*Server).updateRoleMappings},
-	ecloud.OpDeleteRoleMappings:             {http.MethodDelete, http.StatusOK, false, (*Server).deleteRoleMappings},
-	ecloud.OpUpdateRoleMapping:              {http.MethodPut, http.StatusOK, true, (*Server).updateRoleMapping},
-	ecloud.OpDeleteRoleMappingsByName:       {http.MethodDelete, http.StatusOK, false, (*Server).deleteRoleMappingsByName},
-}
-
-// answersXML reports whether an operation answers XML, its errors included
-// (the spec documents application/xml for both).
-func answersXML(op string) bool { return op == ecloud.OpGetOrganizationIdPMetadata }
-
 // request is a routed, validated request.
 type request struct {
 	op    string
@@ -80,68 +37,168 @@ type request struct {
 	body  []byte
 }
 
+// exchange is one request being served: its log entry, and whether an
+// answer was started.
+type exchange struct {
+	routed bool // the request matched an operation: it goes to the log
+	entry  Request
+	wrote  bool
+}
+
 // ServeHTTP serves the API under /api/v1. Checks run in this order:
-// Authorization, path and method, injected failures (FailNext), query,
-// Accept (of the XML operation), Content-Type and body, then the operation
-// itself.
+// Authorization, path and method, then an injected fault (Fault, FailNext),
+// query, Accept (of the XML operation), Content-Type and body (against the
+// spec), then the operation itself. Every request that matches an operation
+// goes to the log (Requests). A panic while serving is reported (against the
+// test of NewServer) and answered 500; the server goes on serving.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !validAuthorization(r.Header.Get("Authorization")) {
-		writeError(w, apiErr(http.StatusUnauthorized, ecloud.CodeRootUnauthorized, "The request has no valid Authorization header."), false)
-		return
-	}
+	x := &exchange{entry: Request{Time: time.Now(), Method: r.Method}}
+	defer s.record(x)
+	defer s.recoverPanic(w, x)
+	s.serve(w, r, x)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
 	req, candidates := route(r.URL.EscapedPath())
-	if len(candidates) == 0 {
-		writeError(w, apiErr(http.StatusNotFound, codeResourceNotFound, "No API operation has this path."), false)
-		return
-	}
 	i := slices.IndexFunc(candidates, func(op string) bool { return operations[op].method == r.Method })
-	if i < 0 {
+	if i >= 0 {
+		req.op = candidates[i]
+		x.routed = true
+		x.entry.Operation = req.op
+		x.entry.Path = pathParams(req.op, r.URL.EscapedPath())
+		x.entry.Query = r.URL.Query()
+	}
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if len(body) > 0 {
+		x.entry.Body = body
+	}
+
+	switch {
+	case !validAuthorization(r.Header.Get("Authorization")):
+		x.send(w, errorReply(apiErr(http.StatusUnauthorized, ecloud.CodeRootUnauthorized, "The request has no valid Authorization header."), false), false)
+		return
+	case len(candidates) == 0:
+		x.send(w, errorReply(apiErr(http.StatusNotFound, codeResourceNotFound, "No API operation has this path."), false), false)
+		return
+	case i < 0:
 		allowed := make([]string, len(candidates))
 		for j, op := range candidates {
 			allowed[j] = operations[op].method
 		}
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeError(w, apiErr(http.StatusMethodNotAllowed, codeMethodNotAllowed, "This path takes "+strings.Join(allowed, ", ")+", not "+r.Method+"."), false)
+		rep := errorReply(apiErr(http.StatusMethodNotAllowed, codeMethodNotAllowed, "This path takes "+strings.Join(allowed, ", ")+", not "+r.Method+"."), false)
+		rep.header.Set("Allow", strings.Join(allowed, ", "))
+		x.send(w, rep, false)
 		return
 	}
-	req.op = candidates[i]
+
 	spec := operations[req.op]
-	fail := func(e *apiError) { writeError(w, e, answersXML(req.op)) }
-
-	s.mu.Lock()
-	f, failed := s.takeFailure(req.op)
-	s.mu.Unlock()
-	if failed {
-		fail(injected(f))
-		return
+	f, faulted := s.takeFault(req.op)
+	if faulted && f.Delay > 0 && !s.wait(r, f.Delay) {
+		panic(http.ErrAbortHandler) // the caller left, or the server is closing: no answer
 	}
+	if faulted && f.Drop == DropBeforeAnswer {
+		panic(http.ErrAbortHandler) // closes the connection without an answer
+	}
+	var rep reply
+	if faulted && f.Status != 0 {
+		rep = errorReply(injected(f.Status, f.Codes), spec.xml)
+	} else {
+		req.body = body
+		rep = s.answer(r, req, spec, readErr)
+	}
+	if faulted {
+		for name, values := range f.Header {
+			rep.header[http.CanonicalHeaderKey(name)] = slices.Clone(values)
+		}
+	}
+	x.send(w, rep, faulted && f.Drop == DropMidBody)
+}
+
+// answer is the operation's answer to a request the fault injection let
+// through.
+func (s *Server) answer(r *http.Request, req *request, spec opSpec, readErr error) reply {
 	if e := req.readQuery(r.URL.RawQuery); e != nil {
-		fail(e)
-		return
+		return errorReply(e, spec.xml)
 	}
-	if answersXML(req.op) && !acceptsXML(r.Header.Values("Accept")) {
-		writeError(w, apiErr(http.StatusNotAcceptable, codeNotAcceptable, "This operation answers application/xml; the Accept header refuses it."), false)
-		return
+	if spec.xml && !acceptsXML(r.Header.Values("Accept")) {
+		return errorReply(apiErr(http.StatusNotAcceptable, codeNotAcceptable, "This operation answers application/xml; the Accept header refuses it."), false)
 	}
-	if e := req.readBody(r, spec.body); e != nil {
-		fail(e)
-		return
+	if e := req.checkBody(r.Header.Get("Content-Type"), readErr, spec.body != ""); e != nil {
+		return errorReply(e, spec.xml)
 	}
+	out, e := s.run(spec, req)
+	switch {
+	case e != nil:
+		return errorReply(e, spec.xml)
+	case spec.xml:
+		return reply{status: spec.status, header: http.Header{"Content-Type": {"application/xml"}}, body: out.(xmlDocument)}
+	}
+	return jsonReply(spec.status, out)
+}
 
+// run runs the operation's handler with s.mu held; the deferred unlock
+// keeps the server usable when a handler panics.
+func (s *Server) run(spec opSpec, req *request) (any, *apiError) {
 	s.mu.Lock()
-	out, e := spec.handler(s, req)
-	s.mu.Unlock()
-	if e != nil {
-		fail(e)
+	defer s.mu.Unlock()
+	return spec.handler(s, req)
+}
+
+// send writes rep. midBody cuts the connection after the status, the
+// headers (with the whole body's Content-Length) and half of the body.
+func (x *exchange) send(w http.ResponseWriter, rep reply, midBody bool) {
+	x.wrote = true
+	x.entry.Status = rep.status
+	for name, values := range rep.header {
+		w.Header()[name] = values
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(rep.body)))
+	w.WriteHeader(rep.status)
+	if !midBody {
+		_, _ = w.Write(rep.body)
 		return
 	}
-	if doc, ok := out.(xmlDocument); ok {
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(spec.status)
-		_, _ = w.Write(doc)
+	_, _ = w.Write(rep.body[:len(rep.body)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	panic(http.ErrAbortHandler) // closes the connection, the body unfinished
+}
+
+// recoverPanic answers 500 for a panic while serving (or, when the answer
+// was started, cuts the connection) and reports it against the test.
+// http.ErrAbortHandler, the fake's own way of cutting a connection, goes on
+// to net/http.
+func (s *Server) recoverPanic(w http.ResponseWriter, x *exchange) {
+	p := recover()
+	if p == nil {
 		return
 	}
-	writeJSON(w, spec.status, out)
+	if p == http.ErrAbortHandler {
+		if !x.wrote {
+			x.entry.Status = 0
+		}
+		panic(p)
+	}
+	what := "a request that matches no operation"
+	if x.routed {
+		what = x.entry.Operation
+	}
+	s.rep.Errorf("ecloudtest: the fake panicked serving %s: %v\n%s", what, p, debug.Stack())
+	if x.wrote {
+		panic(http.ErrAbortHandler)
+	}
+	x.send(w, errorReply(apiErr(http.StatusInternalServerError, codeUnexpectedError, "ecloudtest: the fake panicked serving this request (see the test's log)."), false), false)
+}
+
+// record adds the request to the log when it matched an operation.
+func (s *Server) record(x *exchange) {
+	if !x.routed {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = append(s.log, x.entry)
 }
 
 // xmlDocument is the answer of an operation that answers XML.
@@ -274,48 +331,38 @@ func (req *request) readQuery(rawQuery string) *apiError {
 	return nil
 }
 
-// readBody requires a JSON object with Content-Type application/json on the
-// operations that take a body, and no body on the others.
-func (req *request) readBody(r *http.Request, wantBody bool) *apiError {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+// checkBody requires, on the operations that take a body, a JSON object
+// sent with Content-Type application/json that matches the spec's schema
+// (checkBody of spec.go), and no body on the others.
+func (req *request) checkBody(contentType string, readErr error, wantBody bool) *apiError {
 	switch {
-	case err != nil:
+	case readErr != nil:
 		return invalidData("The request body cannot be read.")
-	case len(body) > maxBody:
+	case len(req.body) > maxBody:
 		return invalidData("The request body is too large.")
-	case !wantBody && len(body) > 0:
+	case !wantBody && len(req.body) > 0:
 		return invalidData("This operation takes no request body.")
 	case !wantBody:
 		return nil
 	}
-	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil || mediaType != "application/json" {
 		return invalidData("The request body must be sent with Content-Type: application/json.")
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return invalidData("The request body must be UTF-8.")
 	}
-	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+	if t := strings.TrimSpace(string(req.body)); t == "" || t[0] != '{' {
 		return invalidData("The request body must be a JSON object.", "body")
 	}
-	req.body = body
-	return nil
+	return checkBody(req.op, req.body)
 }
 
-// decodeStrict decodes a JSON object, refusing unknown fields, wrong types
-// and trailing data.
-func decodeStrict(body []byte, v any) *apiError {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return invalidData(fmt.Sprintf("The field %s must be of type %s, not %s.", typeErr.Field, typeErr.Type, typeErr.Value), typeErr.Field)
-		}
+// decodeBody decodes a body that checkBody passed into v. The spec judged
+// its shape, so a property v does not model is ignored here.
+func decodeBody(body []byte, v any) *apiError {
+	if err := json.Unmarshal(body, v); err != nil {
 		return invalidData("The request body is not valid: " + err.Error())
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return invalidData("The request body has data after the JSON object.")
 	}
 	return nil
 }
@@ -353,7 +400,7 @@ func (s *Server) getOrganization(req *request) (any, *apiError) {
 
 func (s *Server) updateOrganization(req *request) (any, *apiError) {
 	var body ecloud.UpdateOrganizationRequest
-	if e := decodeStrict(req.body, &body); e != nil {
+	if e := decodeBody(req.body, &body); e != nil {
 		return nil, e
 	}
 	o, e := s.org(req.org)
@@ -430,7 +477,7 @@ func (s *Server) listInvitations(req *request) (any, *apiError) {
 
 func (s *Server) createInvitations(req *request) (any, *apiError) {
 	var body ecloud.CreateInvitationsRequest
-	if e := decodeStrict(req.body, &body); e != nil {
+	if e := decodeBody(req.body, &body); e != nil {
 		return nil, e
 	}
 	if len(body.Emails) == 0 {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ import (
 func mockClient(t *testing.T) (*ecloud.Client, *httpmock.MockTransport) {
 	t.Helper()
 	mock := httpmock.NewMockTransport()
-	c, err := ecloud.NewClient(ecloud.WithAPIKey("k"), ecloud.WithBaseURL("https://ece.example.com:12443"),
+	c, err := ecloud.NewClient(ecloud.WithAPIKey("test-api-key"), ecloud.WithBaseURL("https://ece.example.com:12443"),
 		ecloud.WithHTTPClient(&http.Client{Transport: mock}), ecloud.WithRetryPolicy(ecloud.RetryPolicy{}))
 	if err != nil {
 		t.Fatal(err)
@@ -50,27 +51,27 @@ func TestRegisterJSONEveryOperation(t *testing.T) {
 		call func(c *ecloud.Client) (any, error)
 		want any
 	}{
-		{"list-organizations", []ecloud.Organization{org}, func(c *ecloud.Client) (any, error) { return c.ListOrganizations(ctx) },
+		{ecloud.OpListOrganizations, []ecloud.Organization{org}, func(c *ecloud.Client) (any, error) { return c.ListOrganizations(ctx) },
 			&ecloud.OrganizationList{Organizations: []ecloud.Organization{org}}},
-		{"get-organization", org, func(c *ecloud.Client) (any, error) { return c.GetOrganization(ctx, "org/1") }, &org},
-		{"update-organization", org, func(c *ecloud.Client) (any, error) {
+		{ecloud.OpGetOrganization, org, func(c *ecloud.Client) (any, error) { return c.GetOrganization(ctx, "org/1") }, &org},
+		{ecloud.OpUpdateOrganization, org, func(c *ecloud.Client) (any, error) {
 			return c.UpdateOrganization(ctx, "org/1", ecloud.UpdateOrganizationRequest{Name: ecloud.Ptr("Acme")})
 		}, &org},
-		{"list-organization-members", []ecloud.OrganizationMembership{member}, func(c *ecloud.Client) (any, error) {
+		{ecloud.OpListOrganizationMembers, []ecloud.OrganizationMembership{member}, func(c *ecloud.Client) (any, error) {
 			return c.ListOrganizationMembers(ctx, "org/1")
 		}, []ecloud.OrganizationMembership{member}},
-		{"delete-organization-memberships", nil, func(c *ecloud.Client) (any, error) {
+		{ecloud.OpDeleteOrganizationMemberships, nil, func(c *ecloud.Client) (any, error) {
 			return nil, c.DeleteOrganizationMemberships(ctx, "org/1", []string{"u1", "u2"}, &ecloud.DeleteMembershipsOptions{Force: ecloud.Ptr(true)})
 		}, nil},
-		{"list-organization-invitations", []ecloud.OrganizationInvitation{inv}, func(c *ecloud.Client) (any, error) {
+		{ecloud.OpListOrganizationInvitations, []ecloud.OrganizationInvitation{inv}, func(c *ecloud.Client) (any, error) {
 			return c.ListOrganizationInvitations(ctx, "org/1")
 		}, []ecloud.OrganizationInvitation{inv}},
-		{"create-organization-invitations", []ecloud.OrganizationInvitation{inv}, func(c *ecloud.Client) (any, error) {
+		{ecloud.OpCreateOrganizationInvitations, []ecloud.OrganizationInvitation{inv}, func(c *ecloud.Client) (any, error) {
 			return c.CreateOrganizationInvitations(ctx, "org/1", ecloud.CreateInvitationsRequest{Emails: []string{"ada@example.com"}})
 		}, []ecloud.OrganizationInvitation{inv}},
-		{"get-organization-invitation", inv, func(c *ecloud.Client) (any, error) { return c.GetOrganizationInvitation(ctx, "tok") }, &inv},
-		{"accept-organization-invitation", nil, func(c *ecloud.Client) (any, error) { return nil, c.AcceptOrganizationInvitation(ctx, "tok") }, nil},
-		{"delete-organization-invitations", nil, func(c *ecloud.Client) (any, error) {
+		{ecloud.OpGetOrganizationInvitation, inv, func(c *ecloud.Client) (any, error) { return c.GetOrganizationInvitation(ctx, "tok") }, &inv},
+		{ecloud.OpAcceptOrganizationInvitation, nil, func(c *ecloud.Client) (any, error) { return nil, c.AcceptOrganizationInvitation(ctx, "tok") }, nil},
+		{ecloud.OpDeleteOrganizationInvitations, nil, func(c *ecloud.Client) (any, error) {
 			return nil, c.DeleteOrganizationInvitations(ctx, "org/1", []string{"tok", "tok2"})
 		}, nil},
 		{ecloud.OpAddRoleAssignments, nil, func(c *ecloud.Client) (any, error) {
@@ -129,12 +130,12 @@ func TestRoutesDoNotOverlap(t *testing.T) {
 	// Each operation registered with its own answer; every call must reach
 	// its own route even where paths share a prefix.
 	c, mock := mockClient(t)
-	ecloudtest.RegisterJSON(mock, "get-organization", ecloud.Organization{ID: "from-get-organization"})
-	ecloudtest.RegisterJSON(mock, "get-organization-invitation", ecloud.OrganizationInvitation{Token: "tok-1", Email: "from-get-invitation",
+	ecloudtest.RegisterJSON(mock, ecloud.OpGetOrganization, ecloud.Organization{ID: "from-get-organization"})
+	ecloudtest.RegisterJSON(mock, ecloud.OpGetOrganizationInvitation, ecloud.OrganizationInvitation{Token: "tok-1", Email: "from-get-invitation",
 		CreatedAt: time.Unix(0, 0), ExpiresAt: time.Unix(1, 0), Organization: ecloud.Organization{ID: "o"}})
-	ecloudtest.RegisterJSON(mock, "list-organization-members", []ecloud.OrganizationMembership{{OrganizationID: "o", UserID: "from-list-members", MemberSince: time.Unix(0, 0)}})
-	ecloudtest.RegisterError(mock, "delete-organization-memberships", 404, ecloud.CodeOrganizationMembershipNotFound)
-	ecloudtest.RegisterError(mock, "delete-organization-invitations", 404, ecloud.CodeOrganizationInvitationNotFound)
+	ecloudtest.RegisterJSON(mock, ecloud.OpListOrganizationMembers, []ecloud.OrganizationMembership{{OrganizationID: "o", UserID: "from-list-members", MemberSince: time.Unix(0, 0)}})
+	ecloudtest.RegisterError(mock, ecloud.OpDeleteOrganizationMemberships, 404, ecloud.CodeOrganizationMembershipNotFound)
+	ecloudtest.RegisterError(mock, ecloud.OpDeleteOrganizationInvitations, 404, ecloud.CodeOrganizationInvitationNotFound)
 	ctx := t.Context()
 	if org, err := c.GetOrganization(ctx, "o"); err != nil || org.ID != "from-get-organization" {
 		t.Errorf("GetOrganization = %+v, %v", org, err)
@@ -203,14 +204,14 @@ func TestRoutesDoNotOverlap(t *testing.T) {
 func TestErrorResponder(t *testing.T) {
 	t.Parallel()
 	c, mock := mockClient(t)
-	ecloudtest.RegisterError(mock, "list-organization-invitations", 404, ecloud.CodeOrganizationNotFound)
+	ecloudtest.RegisterError(mock, ecloud.OpListOrganizationInvitations, 404, ecloud.CodeOrganizationNotFound)
 	_, err := c.ListOrganizationInvitations(t.Context(), "org-1")
 	var apiErr *ecloud.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("error = %v, want *ecloud.APIError", err)
 	}
 	want := &ecloud.APIError{
-		StatusCode: 404, Method: "GET", Operation: "list-organization-invitations", Attempts: 1,
+		StatusCode: 404, Method: "GET", Operation: ecloud.OpListOrganizationInvitations, Attempts: 1,
 		Codes:  []string{ecloud.CodeOrganizationNotFound},
 		Errors: []ecloud.ErrorDetail{{Code: ecloud.CodeOrganizationNotFound, Message: "Organization not found."}},
 	}
@@ -243,11 +244,11 @@ func TestResponderWire(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"create-organization-invitations", []ecloud.OrganizationInvitation(nil), 201, `{"invitations":[]}`},
-		{"list-organization-members", []ecloud.OrganizationMembership{}, 200, `{"members":[]}`},
-		{"list-organizations", []ecloud.Organization(nil), 200, `{"organizations":[]}`},
-		{"accept-organization-invitation", nil, 200, `{}`},
-		{"get-organization", map[string]string{"id": "o", "name": "raw"}, 200, `{"id":"o","name":"raw"}`},
+		{ecloud.OpCreateOrganizationInvitations, []ecloud.OrganizationInvitation(nil), 201, `{"invitations":[]}`},
+		{ecloud.OpListOrganizationMembers, []ecloud.OrganizationMembership{}, 200, `{"members":[]}`},
+		{ecloud.OpListOrganizations, []ecloud.Organization(nil), 200, `{"organizations":[]}`},
+		{ecloud.OpAcceptOrganizationInvitation, nil, 200, `{}`},
+		{ecloud.OpGetOrganization, map[string]string{"id": "o", "name": "raw"}, 200, `{"id":"o","name":"raw"}`},
 		{ecloud.OpListDomainClaims, []string(nil), 200, `{"domains":[]}`},
 		{ecloud.OpListDomainClaims, nil, 200, `{"domains":[]}`},
 		{ecloud.OpGenerateDomainVerificationCode, "v-1", 200, `{"verification":"v-1"}`},
@@ -290,22 +291,127 @@ func TestResponderWire(t *testing.T) {
 	}
 }
 
-func TestRouteUnknownOperationPanics(t *testing.T) {
+// TestHelpersReportUnknownOperations: without a test to report to, the
+// helpers panic at once with a message that names the helper, the
+// operation and the nearest known one; on a transport of
+// NewMockTransport(t), RegisterJSON and RegisterError fail t instead.
+func TestHelpersReportUnknownOperations(t *testing.T) {
 	t.Parallel()
-	for name, f := range map[string]func(){
-		"Route":     func() { ecloudtest.Route("list-organisations") },
-		"Responder": func() { ecloudtest.Responder("get-org", nil) },
-		"Responder, metadata not bytes": func() {
+	mock := httpmock.NewMockTransport()
+	for _, tc := range []struct {
+		name, want string
+		call       func()
+	}{
+		{"Route", `ecloudtest: Route: unknown operation "list-organisations" (did you mean "list-organizations"?)`, func() { ecloudtest.Route("list-organisations") }},
+		{"Responder", `ecloudtest: Responder: unknown operation "get-org"`, func() { ecloudtest.Responder("get-org", nil) }},
+		{"Responder, metadata not bytes", "answers XML: give a []byte or a string", func() {
 			ecloudtest.Responder(ecloud.OpGetOrganizationIdPMetadata, ecloud.OrganizationIdP{})
-		},
+		}},
+		{"RegisterJSON", `ecloudtest: RegisterJSON: unknown operation "list-organisation-invitations"`, func() { ecloudtest.RegisterJSON(mock, "list-organisation-invitations", nil) }},
+		{"RegisterError", `ecloudtest: RegisterError: unknown operation "delete-invitations"`, func() { ecloudtest.RegisterError(mock, "delete-invitations", 404) }},
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s with an unknown operation did not panic", name)
-				}
-			}()
-			f()
-		}()
+		_, panicked := stopped(tc.call)
+		if msg, _ := panicked.(string); !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: panicked with %v, want %q", tc.name, panicked, tc.want)
+		}
+	}
+	if n := mock.NumResponders(); n != 0 {
+		t.Errorf("%d responders registered by refused calls", n)
+	}
+
+	rec := &recorder{TB: t}
+	ours := ecloudtest.NewMockTransport(rec)
+	wantFatal(t, rec, `RegisterJSON: unknown operation "list-organisation-invitations"`, func() { ecloudtest.RegisterJSON(ours, "list-organisation-invitations", nil) })
+	wantFatal(t, rec, `RegisterError: unknown operation "delete-invitations"`, func() { ecloudtest.RegisterError(ours, "delete-invitations", 404) })
+	if n := ours.NumResponders(); n != 0 {
+		t.Errorf("%d responders registered by refused calls", n)
+	}
+}
+
+// TestNoResponderNamesTheOperation: a request the mock has no responder for
+// fails with an error that names its method and operation, which survives
+// the SDK's stripping of URLs, and shows no ID or token.
+func TestNoResponderNamesTheOperation(t *testing.T) {
+	t.Parallel()
+	c, mock := mockClient(t)
+	ecloudtest.RegisterJSON(mock, ecloud.OpListOrganizations, nil) // installs the helpers' NoResponder
+	ecloudtest.RegisterJSON(mock, ecloud.OpGetOrganizationInvitation, ecloud.OrganizationInvitation{Token: "other"})
+	ctx := t.Context()
+	const secret = "tok-s3cr3t"
+	for _, tc := range []struct {
+		call func() error
+		want string
+	}{
+		{func() error { _, err := c.ListOrganizationInvitations(ctx, "org-1"); return err },
+			"no responder found for GET list-organization-invitations (GET /organizations/{organization_id}/invitations)"},
+		{func() error { return c.AcceptOrganizationInvitation(ctx, secret) },
+			"no responder found for POST accept-organization-invitation (POST /organizations/invitations/{invitation_token}/_accept)"},
+		{func() error { return c.DeleteOrganizationInvitations(ctx, "org-1", []string{secret, "tok-2"}) },
+			"no responder found for DELETE delete-organization-invitations (DELETE /organizations/{organization_id}/invitations/{invitation_tokens})"},
+		{func() error { return c.RemoveRoleAssignments(ctx, "u-1", viewer("d-1"), nil) },
+			"no responder found for DELETE remove-role-assignments (DELETE /users/{user_id}/role_assignments)"},
+	} {
+		err := tc.call()
+		var reqErr *ecloud.RequestError
+		if !errors.As(err, &reqErr) || !errors.Is(err, httpmock.NoResponderFound) {
+			t.Errorf("error = %#v, want a *ecloud.RequestError that is httpmock.NoResponderFound", err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %q does not say %q", err, tc.want)
+		}
+		if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "org-1") {
+			t.Errorf("error %q shows an ID or a token", err)
+		}
+	}
+
+	// What the SDK never sends: a method a path does not take, a path of no
+	// operation, a URL outside the API root.
+	hc := &http.Client{Transport: mock}
+	for _, tc := range []struct{ method, url, want string }{
+		{http.MethodPatch, "https://ece.example.com:12443/api/v1/organizations/org-1",
+			"no responder found for PATCH /organizations/{organization_id}: that path takes GET get-organization, PUT update-organization"},
+		{http.MethodGet, "https://ece.example.com:12443/api/v1/organizations/invitations/" + secret + "/_refuse",
+			"no responder found for GET /organizations/invitations/*/*, a path of no API operation"},
+		{http.MethodGet, "https://ece.example.com:12443/elsewhere/" + secret,
+			"no responder found for GET /*/*, a path of no API operation"},
+	} {
+		req, err := http.NewRequestWithContext(ctx, tc.method, tc.url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = hc.Do(req)
+		var ue *url.Error
+		if !errors.As(err, &ue) || ue.Err.Error() != tc.want {
+			t.Errorf("%s %s: %v, want %q", tc.method, tc.url, err, tc.want)
+		}
+	}
+}
+
+// TestNewMockTransportFailsTheTest: each request without a responder fails
+// the test of NewMockTransport, with the same message.
+func TestNewMockTransportFailsTheTest(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{TB: t}
+	mock := ecloudtest.NewMockTransport(rec)
+	ecloudtest.RegisterJSON(mock, ecloud.OpListOrganizations, []ecloud.Organization{{ID: "org-1", Name: "Acme"}})
+	c, err := ecloud.NewClient(ecloud.WithAPIKey("test-api-key"), ecloud.WithHTTPClient(&http.Client{Transport: mock}), ecloud.WithRetryPolicy(ecloud.RetryPolicy{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListOrganizations(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := rec.reports(); len(errs) != 0 {
+		t.Fatalf("reported %q for a matched request", errs)
+	}
+	_, err = c.GetOrganization(t.Context(), "org-1")
+	if !errors.Is(err, httpmock.NoResponderFound) {
+		t.Fatalf("error = %v", err)
+	}
+	fatals, errs := rec.reports()
+	want := "ecloudtest: no responder found for GET get-organization (GET /organizations/{organization_id})"
+	if len(fatals) != 0 || len(errs) != 1 || errs[0] != want {
+		t.Errorf("reported %q and %q, want one t.Errorf %q", fatals, errs, want)
 	}
 }

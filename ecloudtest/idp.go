@@ -60,7 +60,7 @@ func (s *Server) setupIdP(req *request) (any, *apiError) {
 		LoginIdentifierPrefix string          `json:"login_identifier_prefix"`
 		SAMLIdP               *ecloud.SAMLIdP `json:"saml_idp"`
 	}
-	if e := decodeStrict(req.body, &body); e != nil {
+	if e := decodeBody(req.body, &body); e != nil {
 		return nil, e
 	}
 	bad := &apiError{status: http.StatusBadRequest}

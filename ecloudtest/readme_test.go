@@ -4,29 +4,66 @@ package ecloudtest_test
 // code against ecloud"); change both together.
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ecloud-go/ecloud"
 	"github.com/ecloud-go/ecloud/ecloudtest"
 	"github.com/jarcoal/httpmock"
 )
 
+func TestFaultsAndTheRequestLog(t *testing.T) {
+	t.Parallel()
+	srv := ecloudtest.NewServer(t)
+	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
+	inv := srv.AddInvitation("org-1", ecloud.OrganizationInvitation{Email: "ada@example.com"})
+
+	// The next two deletes fail with 503. Client() retries nothing: this
+	// test asks for retries, to see them through.
+	srv.Fault(ecloud.OpDeleteOrganizationInvitations, ecloudtest.Fault{Status: 503, Times: 2})
+	client := srv.Client(ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 2}))
+	if err := client.DeleteOrganizationInvitations(t.Context(), "org-1", []string{inv.Token}); err != nil {
+		t.Fatal(err)
+	}
+	// What was sent, and answered? The log says.
+	var statuses []int
+	for _, r := range srv.Requests(ecloud.OpDeleteOrganizationInvitations) {
+		statuses = append(statuses, r.Status)
+		if tokens := r.List("invitation_tokens"); !slices.Equal(tokens, []string{inv.Token}) {
+			t.Errorf("revoked %q", tokens)
+		}
+	}
+	if !slices.Equal(statuses, []int{503, 503, 200}) {
+		t.Errorf("statuses %v, want two 503s, then 200", statuses)
+	}
+
+	// A server slower than the caller's deadline.
+	srv.Fault(ecloud.OpListOrganizationInvitations, ecloudtest.Fault{Delay: time.Minute})
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := client.ListOrganizationInvitations(ctx, "org-1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error = %v, want the deadline", err)
+	}
+}
+
 func TestInvitationsWithHTTPMock(t *testing.T) {
 	t.Parallel()
-	mock := httpmock.NewMockTransport() // one per test, so tests can run in parallel
+	mock := ecloudtest.NewMockTransport(t) // a request with no responder fails the test
 	mock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations/org-1/invitations",
 		httpmock.NewStringResponder(200, `{"invitations":[{"token":"tok-1","email":"ada@example.com",
 			"created_at":"2025-06-30T12:00:00Z","expires_at":"2025-07-03T12:00:00Z","expired":false,
 			"organization":{"id":"org-1","name":"Acme"}}]}`))
-	ecloudtest.RegisterError(mock, "create-organization-invitations", 400, ecloud.CodeOrganizationInvitationAlreadyExists)
+	ecloudtest.RegisterError(mock, ecloud.OpCreateOrganizationInvitations, 400, ecloud.CodeOrganizationInvitationAlreadyExists)
 
 	client, err := ecloud.NewClient(ecloud.WithAPIKey("test-key"),
 		ecloud.WithHTTPClient(&http.Client{Transport: mock}),
-		// An unmatched route is a transport error, which GET retries: never wait.
-		ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 1}))
+		ecloud.WithRetryPolicy(ecloud.RetryPolicy{})) // no retries: each call is one request
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +86,12 @@ func TestOrganizationsWithActivateNonDefault(t *testing.T) {
 	hc := &http.Client{}
 	httpmock.ActivateNonDefault(hc)
 	t.Cleanup(httpmock.DeactivateAndReset)
+	httpmock.RegisterNoResponder(ecloudtest.NoResponder(t)) // names the method and operation that had none
 	httpmock.RegisterResponder(http.MethodGet, "https://api.elastic-cloud.com/api/v1/organizations",
-		ecloudtest.Responder("list-organizations", []ecloud.Organization{{ID: "org-1", Name: "Acme"}}))
+		ecloudtest.Responder(ecloud.OpListOrganizations, []ecloud.Organization{{ID: "org-1", Name: "Acme"}}))
 
 	client, err := ecloud.NewClient(ecloud.WithAPIKey("test-key"), ecloud.WithHTTPClient(hc),
-		ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 1}))
+		ecloud.WithRetryPolicy(ecloud.RetryPolicy{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +102,8 @@ func TestOrganizationsWithActivateNonDefault(t *testing.T) {
 }
 
 // TestREADMEShowsTheseTests keeps the README's testing section honest: the
-// flow test and the httpmock recipes it shows are the tests above, verbatim.
+// flow test, the faults and log test and the httpmock recipes it shows are
+// the tests above, verbatim.
 func TestREADMEShowsTheseTests(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("../README.md")
@@ -73,7 +112,7 @@ func TestREADMEShowsTheseTests(t *testing.T) {
 	}
 	for file, funcs := range map[string][]string{
 		"flow_test.go":   {"TestInviteAcceptRemove"},
-		"readme_test.go": {"TestInvitationsWithHTTPMock", "TestOrganizationsWithActivateNonDefault"},
+		"readme_test.go": {"TestFaultsAndTheRequestLog", "TestInvitationsWithHTTPMock", "TestOrganizationsWithActivateNonDefault"},
 	} {
 		src, err := os.ReadFile(file)
 		if err != nil {

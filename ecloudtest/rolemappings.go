@@ -58,7 +58,7 @@ func (s *Server) mappingsRequest(req *request, adding bool) (*orgState, []ecloud
 	var body struct {
 		Mappings []wireRoleMapping `json:"mappings"`
 	}
-	if e := decodeStrict(req.body, &body); e != nil {
+	if e := decodeBody(req.body, &body); e != nil {
 		return nil, nil, e
 	}
 	if body.Mappings == nil || adding && len(body.Mappings) == 0 {
@@ -96,7 +96,7 @@ func (s *Server) updateRoleMapping(req *request) (any, *apiError) {
 	var body struct {
 		Mapping *wireRoleMapping `json:"mapping"`
 	}
-	if e := decodeStrict(req.body, &body); e != nil {
+	if e := decodeBody(req.body, &body); e != nil {
 		return nil, e
 	}
 	if body.Mapping == nil {

@@ -37,7 +37,7 @@ func (s *Server) removeRoleAssignments(req *request) (any, *apiError) {
 // organization.
 func (s *Server) changeRoles(req *request, apply func(have, change grant.Set) grant.Set) (any, *apiError) {
 	var body ecloud.RoleAssignments
-	if e := decodeStrict(req.body, &body); e != nil {
+	if e := decodeBody(req.body, &body); e != nil {
 		return nil, e
 	}
 	memberships := s.memberships(req.user)

@@ -90,8 +90,7 @@ func (r rawReply) wantError(t *testing.T, status int, code string) {
 
 func newRawServer(t *testing.T) *Server {
 	t.Helper()
-	s := NewServer()
-	t.Cleanup(s.Close)
+	s := NewServer(t)
 	s.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	s.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-1", Email: "one@example.com"})
 	s.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-2", Email: "two@example.com"})
@@ -107,7 +106,7 @@ func TestAuthorizationRequired(t *testing.T) {
 		}
 	}
 	// An injected failure is not consumed by an unauthenticated request.
-	s.FailNext("list-organizations", 500)
+	s.FailNext(ecloud.OpListOrganizations, 500)
 	send(t, s, http.MethodGet, "/api/v1/organizations", "", map[string]string{"Authorization": ""}).wantError(t, 401, ecloud.CodeRootUnauthorized)
 	if r := send(t, s, http.MethodGet, "/api/v1/organizations", "", nil); r.status != 500 {
 		t.Errorf("the injected failure was lost: status %d", r.status)
@@ -178,7 +177,7 @@ func TestRequestBodies(t *testing.T) {
 		{"unknown field", http.MethodPost, create, `{"emails":["a@example.com"],"email":"b@example.com"}`, "", ""},
 		{"unknown nested field", http.MethodPost, create, `{"emails":["a@example.com"],"role_assignments":{"organization":[{"role_id":"r","organization_id":"org-1","scope":"x"}]}}`, "", ""},
 		{"emails not a list", http.MethodPost, create, `{"emails":"a@example.com"}`, "", "emails"},
-		{"email not a string", http.MethodPost, create, `{"emails":[42]}`, "", "emails"},
+		{"email not a string", http.MethodPost, create, `{"emails":[42]}`, "", "emails[0]"},
 		{"expires_in not a string", http.MethodPost, create, `{"emails":["a@example.com"],"expires_in":72}`, "", "expires_in"},
 		{"no emails", http.MethodPost, create, `{"expires_in":"1d"}`, "", "emails"},
 		{"empty emails", http.MethodPost, create, `{"emails":[]}`, "", "emails"},
@@ -430,12 +429,12 @@ func TestEveryOperationOfTheSDKIsServed(t *testing.T) {
 		if _, ok := operations[op]; !ok {
 			t.Errorf("the fake does not serve %s (%s)", op, api.Method(i).Name)
 		}
-		if _, ok := routes[op]; !ok {
+		if routePattern(op) == "$" {
 			t.Errorf("Route has no pattern for %s", op)
 		}
 	}
-	if len(operations) != api.NumMethod() || len(routes) != api.NumMethod() {
-		t.Errorf("the fake serves %d operations and routes %d, the SDK has %d", len(operations), len(routes), api.NumMethod())
+	if len(operations) != api.NumMethod() {
+		t.Errorf("the fake serves %d operations, the SDK has %d", len(operations), api.NumMethod())
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 
 func Example() {
 	// A fake organization: an admin, and Ada, who views deployment d-1.
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	defer srv.Close()
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	admin := ecloud.RoleAssignments{Organization: []ecloud.OrganizationRoleAssignment{{RoleID: "organization-admin", OrganizationID: "org-1"}}}
@@ -81,7 +81,7 @@ func syncOrg(ctx context.Context, client *ecloud.Client) error {
 }
 
 func ExampleApply() {
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	defer srv.Close()
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	srv.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-owner", Email: "owner@example.com", RoleAssignments: &ecloud.RoleAssignments{

@@ -71,7 +71,8 @@ func (r *recorder) writes() []string {
 }
 
 // fixture is a fake API with organization org-1, its clock at t0, and a
-// client whose requests are recorded.
+// client whose requests are recorded, which retries as a real client does
+// (without waiting), so that tests see what Apply's own caller would.
 type fixture struct {
 	srv    *ecloudtest.Server
 	client *ecloud.Client
@@ -80,14 +81,13 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	srv := ecloudtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := ecloudtest.NewServer(t)
 	srv.SetClock(func() time.Time { return t0 })
 	srv.AddOrganization(ecloud.Organization{ID: org, Name: "Acme"})
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	rec := &recorder{next: tr}
-	return &fixture{srv: srv, client: srv.Client(ecloud.WithHTTPClient(&http.Client{Transport: rec})), rec: rec}
+	return &fixture{srv: srv, client: srv.Client(ecloud.WithHTTPClient(&http.Client{Transport: rec}), ecloud.WithRetryPolicy(ecloud.RetryPolicy{MaxRetries: 3})), rec: rec}
 }
 
 // member adds a member whose user ID is "u-" and the part of email before

@@ -20,8 +20,7 @@ func noEnv(string) string { return "" }
 
 func newServer(t *testing.T) *ecloudtest.Server {
 	t.Helper()
-	srv := ecloudtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := ecloudtest.NewServer(t)
 	srv.SetClock(func() time.Time { return t0 })
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	srv.AddMember("org-1", ecloud.OrganizationMembership{UserID: "u-1", Email: "member@example.com"})

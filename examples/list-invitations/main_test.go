@@ -23,8 +23,7 @@ func noEnv(string) string { return "" }
 // accepted invitation, on a clock stopped at t0.
 func newServer(t *testing.T) (*ecloudtest.Server, []ecloud.OrganizationInvitation) {
 	t.Helper()
-	srv := ecloudtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := ecloudtest.NewServer(t)
 	srv.SetClock(func() time.Time { return t0 })
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	accepted := t0.Add(-47 * time.Hour)

@@ -35,8 +35,7 @@ func (c *counting) DeleteOrganizationInvitations(ctx context.Context, org string
 // one, and an accepted one that has expired since.
 func newServer(t *testing.T) *ecloudtest.Server {
 	t.Helper()
-	srv := ecloudtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := ecloudtest.NewServer(t)
 	srv.SetClock(func() time.Time { return t0 })
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	day := 24 * time.Hour
@@ -119,7 +118,7 @@ func TestPruneDeletesExpiredInOneCall(t *testing.T) {
 func TestPruneReportsTheAPIsRefusal(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	srv.FailNext("delete-organization-invitations", 404, ecloud.CodeOrganizationInvitationNotFound)
+	srv.FailNext(ecloud.OpDeleteOrganizationInvitations, 404, ecloud.CodeOrganizationInvitationNotFound)
 	var out bytes.Buffer
 	err := prune(t.Context(), srv.Client(), "org-1", false, &out)
 	if !ecloud.HasCode(err, ecloud.CodeOrganizationInvitationNotFound) {

@@ -24,8 +24,7 @@ func noEnv(string) string { return "" }
 
 func newServer(t *testing.T) *ecloudtest.Server {
 	t.Helper()
-	srv := ecloudtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := ecloudtest.NewServer(t)
 	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
 	return srv
 }

@@ -13,7 +13,7 @@ import (
 // startDemo starts the built-in demo API, seeded by seedDemo, and says so on
 // stderr. It returns a client of it and the function that stops it.
 func startDemo(stderr io.Writer) (*ecloud.Client, func()) {
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	seedDemo(srv, time.Now())
 	fmt.Fprintf(stderr, "%s: EC_API_KEY is not set: using the built-in demo API (organization %s); set EC_API_KEY (and EC_HOST for ECE) to use the real one\n", program, demo.OrgID)
 	return srv.Client(ecloud.WithUserAgent("ecloud-example-" + program)), srv.Close

@@ -122,8 +122,7 @@ func (c *writeCounter) RemoveRoleAssignments(ctx context.Context, user string, r
 
 func demoServer(t *testing.T) *ecloudtest.Server {
 	t.Helper()
-	srv := ecloudtest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := ecloudtest.NewServer(t)
 	now := time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
 	srv.SetClock(func() time.Time { return now })
 	seedDemo(srv, now)

@@ -7,6 +7,10 @@
 //
 //	go run ./internal/specfacts -spec ../shared/spec/organizations-current.json -out testdata/spec_facts.json
 //
+// It writes the same file to ecloudtest/spec_facts.json (-embed; empty to
+// skip), the copy package ecloudtest embeds to serve the operations and check
+// request bodies against the spec (a test there keeps the two equal).
+//
 // The output is deterministic (sorted), so a diff of the fact file shows
 // exactly what changed in the contract.
 package main
@@ -23,14 +27,15 @@ import (
 func main() {
 	specPath := flag.String("spec", "../shared/spec/organizations-current.json", "the OpenAPI 3.0 spec")
 	out := flag.String("out", "testdata/spec_facts.json", "the fact file to write")
+	embed := flag.String("embed", "ecloudtest/spec_facts.json", "where to write the copy package ecloudtest embeds (empty: nowhere)")
 	flag.Parse()
-	if err := run(*specPath, *out); err != nil {
+	if err := run(*specPath, *out, *embed); err != nil {
 		fmt.Fprintln(os.Stderr, "specfacts:", err)
 		os.Exit(1)
 	}
 }
 
-func run(specPath, out string) error {
+func run(specPath string, outs ...string) error {
 	raw, err := os.ReadFile(specPath)
 	if err != nil {
 		return err
@@ -43,5 +48,13 @@ func run(specPath, out string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(out, b, 0o644)
+	for _, out := range outs {
+		if out == "" {
+			continue
+		}
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -122,7 +122,7 @@ func Connect(getenv func(string) string, stderr io.Writer, program string) (*ecl
 // StartServer starts the built-in demo API, an ecloudtest server seeded by
 // Seed, and says so on stderr. Close it when done.
 func StartServer(stderr io.Writer, program string) *ecloudtest.Server {
-	srv := ecloudtest.NewServer()
+	srv := ecloudtest.StartServer()
 	Seed(srv, time.Now())
 	fmt.Fprintf(stderr, "%s: EC_API_KEY is not set: using the built-in demo API (organization %s); set EC_API_KEY (and EC_HOST for ECE) to use the real one\n", program, OrgID)
 	return srv

@@ -18,8 +18,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestSeed(t *testing.T) {
 	t.Parallel()
-	srv := ecloudtest.NewServer()
-	defer srv.Close()
+	srv := ecloudtest.NewServer(t)
 	now := time.Date(2025, 6, 30, 12, 34, 56, 0, time.UTC)
 	srv.SetClock(func() time.Time { return now })
 	Seed(srv, now)
@@ -42,8 +41,7 @@ func TestSeed(t *testing.T) {
 
 func TestOrganization(t *testing.T) {
 	t.Parallel()
-	srv := ecloudtest.NewServer()
-	defer srv.Close()
+	srv := ecloudtest.NewServer(t)
 	c, ctx := srv.Client(), t.Context()
 	if _, err := Organization(ctx, c, ""); err == nil || !strings.Contains(err.Error(), "no organization") {
 		t.Errorf("no organizations: %v", err)
@@ -59,7 +57,7 @@ func TestOrganization(t *testing.T) {
 	if id, err := Organization(ctx, c, "given"); err != nil || id != "given" {
 		t.Errorf("given: %q, %v", id, err)
 	}
-	srv.FailNext("list-organizations", 401, ecloud.CodeRootUnauthorized)
+	srv.FailNext(ecloud.OpListOrganizations, 401, ecloud.CodeRootUnauthorized)
 	if _, err := Organization(ctx, c, ""); !errors.Is(err, ecloud.ErrUnauthorized) {
 		t.Errorf("refused listing: %v", err)
 	}
