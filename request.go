@@ -131,7 +131,7 @@ func (c *Client) do(ctx context.Context, r call) error {
 		*b = bytes.Clone(x.body) // the body's buffer goes back to a pool
 		return nil
 	}
-	if err := json.Unmarshal(x.body, r.out); err != nil {
+	if err := decodeBody(x.body, r.out); err != nil {
 		return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, x.status, err)
 	}
 	if err := checkRequired(r.out); err != nil {
