@@ -166,8 +166,10 @@ func (c *Client) pace(ctx context.Context) error {
 // memory allocated follows what the server sent, never what it announced, and
 // never exceeds limit+1 bytes. The announced length only makes the last chunk
 // smaller. Chunks are joined at the end into one buffer, with room to spare
-// (see roundUp) so that the same body read again fits in it, and go back to
-// the pool, unless the body is too large to be pooled. data is in the buffer
+// (see roundUp) so that the same body read again fits in it. A body of
+// unknown length is read into chunks again the next time, so they go back
+// to the pool, unless the body is too large to be pooled; when the length
+// was announced, the joined buffer is all that the next reading needs. data is in the buffer
 // buf, which the caller hands back to the pool (buffers.put) once done with
 // data.
 func readCapped(r io.Reader, limit int, announced int64) (data []byte, buf *[]byte, over bool, err error) {
@@ -216,8 +218,8 @@ func readCapped(r io.Reader, limit int, announced int64) (data []byte, buf *[]by
 		}
 		for _, c := range chunks {
 			*buf = append(*buf, *c...)
-			if size <= maxPooledBuffer {
-				buffers.put(c)
+			if announced < 0 && size <= maxPooledBuffer {
+				buffers.put(c) // the same body, read again, needs them again
 			}
 		}
 	}
