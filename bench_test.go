@@ -358,38 +358,14 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	s := benchStart(b)
 	hc := benchRawClient(b)
 	ctx := context.Background()
-	for _, n := range benchSizes {
-		b.Run("invitations="+strconv.Itoa(n), func(b *testing.B) {
-			url, org := s.base+benchListPath(n), benchOrgID(n)
-			got, err := benchRawList(ctx, hc, http.MethodGet, url, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchCheckInvitations(b, got, org, n)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := benchRawList(ctx, hc, http.MethodGet, url, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-	for _, n := range benchSizes {
-		b.Run("members="+strconv.Itoa(n), func(b *testing.B) {
-			url, org := s.base+benchMembersPath(n), benchOrgID(n)
-			got, err := benchRawMembersList(ctx, hc, url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchCheckMembers(b, got, org, n)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := benchRawMembersList(ctx, hc, url); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchLists(b, "invitations", func(n int) func() ([]OrganizationInvitation, error) {
+		url := s.base + benchListPath(n)
+		return func() ([]OrganizationInvitation, error) { return benchRawList(ctx, hc, http.MethodGet, url, nil) }
+	}, benchCheckInvitations)
+	benchLists(b, "members", func(n int) func() ([]OrganizationMembership, error) {
+		url := s.base + benchMembersPath(n)
+		return func() ([]OrganizationMembership, error) { return benchRawMembersList(ctx, hc, url) }
+	}, benchCheckMembers)
 	b.Run("create", func(b *testing.B) {
 		url := s.base + "/organizations/" + benchCreateOrg + "/invitations"
 		create := func() ([]OrganizationInvitation, error) {
@@ -439,21 +415,21 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	})
 }
 
-func BenchmarkListOrganizationInvitations(b *testing.B) {
-	s := benchStart(b)
-	c := benchClient(b, s)
-	ctx := context.Background()
+// benchLists runs, for each of benchSizes n, the sub-benchmark kind=n of
+// the call that listFor(n) returns, which lists the n items of
+// benchOrgID(n): it checks the first answer, then times the call.
+func benchLists[T any](b *testing.B, kind string, listFor func(n int) func() ([]T, error), check func(testing.TB, []T, string, int)) {
 	for _, n := range benchSizes {
-		b.Run("invitations="+strconv.Itoa(n), func(b *testing.B) {
-			org := benchOrgID(n)
-			got, err := c.ListOrganizationInvitations(ctx, org)
+		b.Run(kind+"="+strconv.Itoa(n), func(b *testing.B) {
+			list := listFor(n)
+			got, err := list()
 			if err != nil {
 				b.Fatal(err)
 			}
-			benchCheckInvitations(b, got, org, n)
+			check(b, got, benchOrgID(n), n)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.ListOrganizationInvitations(ctx, org); err != nil {
+				if _, err := list(); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -461,26 +437,22 @@ func BenchmarkListOrganizationInvitations(b *testing.B) {
 	}
 }
 
+func BenchmarkListOrganizationInvitations(b *testing.B) {
+	benchSDKLists(b, "invitations", (*Client).ListOrganizationInvitations, benchCheckInvitations)
+}
+
 func BenchmarkListOrganizationMembers(b *testing.B) {
-	s := benchStart(b)
-	c := benchClient(b, s)
-	ctx := context.Background()
-	for _, n := range benchSizes {
-		b.Run("members="+strconv.Itoa(n), func(b *testing.B) {
-			org := benchOrgID(n)
-			got, err := c.ListOrganizationMembers(ctx, org)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchCheckMembers(b, got, org, n)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := c.ListOrganizationMembers(ctx, org); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchSDKLists(b, "members", (*Client).ListOrganizationMembers, benchCheckMembers)
+}
+
+// benchSDKLists is benchLists for an SDK method that lists an organization's
+// items.
+func benchSDKLists[T any](b *testing.B, kind string, method func(*Client, context.Context, string) ([]T, error), check func(testing.TB, []T, string, int)) {
+	c, ctx := benchClient(b, benchStart(b)), context.Background()
+	benchLists(b, kind, func(n int) func() ([]T, error) {
+		org := benchOrgID(n)
+		return func() ([]T, error) { return method(c, ctx, org) }
+	}, check)
 }
 
 func BenchmarkCreateOrganizationInvitations(b *testing.B) {
