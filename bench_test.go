@@ -1,14 +1,16 @@
 package ecloud
 
-// Benchmarks of issue 5: the cost the SDK adds over a plain net/http call
-// that fetches and decodes the same bytes. Every SDK benchmark has a
-// BenchmarkRawNetHTTP sub-benchmark of the same shape in the same run, so the
-// README reports ratios, not absolute times:
+// Benchmarks: the cost of a call through the SDK against a plain net/http
+// call that fetches the same bytes and decodes them with encoding/json.
+// Every SDK benchmark has a BenchmarkRawNetHTTP sub-benchmark of the same
+// shape in the same run, so BENCHMARKS.md reports ratios, not absolute times:
 //
 //	BenchmarkListOrganizationInvitations/invitations=N  vs  BenchmarkRawNetHTTP/invitations=N
+//	BenchmarkListOrganizationMembers/members=N          vs  BenchmarkRawNetHTTP/members=N
 //	BenchmarkCreateOrganizationInvitations              vs  BenchmarkRawNetHTTP/create
 //	BenchmarkAPIError404                                vs  BenchmarkRawNetHTTP/error404
 //	BenchmarkParallelList                               vs  BenchmarkRawNetHTTP/parallel
+//	BenchmarkPeakHeap/ecloud/...                        vs  BenchmarkPeakHeap/raw/...
 //
 // The server is a local httptest server answering from bodies built once, so
 // both sides pay the same server and loopback cost. CI runs these with
@@ -25,6 +27,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -32,8 +36,8 @@ import (
 	"time"
 )
 
-// benchSizes are the invitation counts per list response.
-var benchSizes = []int{1, 100, 10_000}
+// benchSizes are the invitation and member counts per list response.
+var benchSizes = []int{1, 100, 1000, 10_000}
 
 const (
 	benchAPIKey      = "bench-api-key-0123456789"
@@ -54,6 +58,9 @@ func benchOrgID(n int) string { return strconv.Itoa(1_000_000 + n) }
 
 // benchListPath is the path, under the API root, listing n invitations.
 func benchListPath(n int) string { return "/organizations/" + benchOrgID(n) + "/invitations" }
+
+// benchMembersPath is the path, under the API root, listing n members.
+func benchMembersPath(n int) string { return "/organizations/" + benchOrgID(n) + "/members" }
 
 // benchCreateRequest is the body of every create call: three emails, an
 // expiry and one role, as the console sends it.
@@ -94,6 +101,27 @@ func benchInvitationsBody(org string, n int) []byte {
 	return b.Bytes()
 }
 
+// benchMembersBody returns {"members":[...]} with n members shaped like the
+// spec's OrganizationMembership: a 32-hex user ID, name, email, an RFC 3339
+// time, and organization and deployment role assignments. Like
+// benchInvitationsBody, it is written by hand.
+func benchMembersBody(org string, n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"members":[`)
+	since := time.Date(2023, 6, 1, 8, 0, 0, 0, time.UTC)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"organization_id":%q,"user_id":"%016x%016x","name":"User %d","email":"user%d@example.com","member_since":%q,`+
+			`"role_assignments":{"organization":[{"role_id":"organization-member","organization_id":%q}],`+
+			`"deployment":[{"role_id":"deployment-editor","organization_id":%q,"all":false,"deployment_ids":["%032x"]}]}}`,
+			org, uint64(i)*0x9e3779b97f4a7c15, uint64(n), i, i, since.Add(time.Duration(i)*time.Hour).Format(time.RFC3339), org, org, i)
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
+}
+
 // benchNotFoundBody is the API's answer to an unknown organization.
 const benchNotFoundBody = `{"errors":[{"code":"organization.not_found","message":"Organization 404404 could not be found"}]}`
 
@@ -112,11 +140,12 @@ func benchCanned(status int, body []byte) benchResponse {
 }
 
 // benchResponses maps "METHOD path" to its answer. Built once per process:
-// the 10,000-invitation body is about 4 MB.
+// the 10,000-invitation body is about 5 MB, the 10,000-member one 4 MB.
 var benchResponses = sync.OnceValue(func() map[string]benchResponse {
 	m := map[string]benchResponse{}
 	for _, n := range benchSizes {
 		m["GET /api/v1"+benchListPath(n)] = benchCanned(http.StatusOK, benchInvitationsBody(benchOrgID(n), n))
+		m["GET /api/v1"+benchMembersPath(n)] = benchCanned(http.StatusOK, benchMembersBody(benchOrgID(n), n))
 	}
 	m["POST /api/v1/organizations/"+benchCreateOrg+"/invitations"] = benchCanned(http.StatusCreated, benchInvitationsBody(benchCreateOrg, len(benchCreateRequest.Emails)))
 	notFound := benchCanned(http.StatusNotFound, []byte(benchNotFoundBody))
@@ -194,12 +223,16 @@ func benchRawClient(tb testing.TB) *http.Client {
 	return hc
 }
 
-// benchRawInvitations decodes into the SDK's own model types, so the
-// baseline pays exactly the SDK's decoding and the ratio measures only what
-// the SDK adds around it.
-type benchRawInvitations struct {
-	Invitations []OrganizationInvitation `json:"invitations"`
-}
+// benchRawInvitations and benchRawMembers decode into the SDK's own model
+// types, so that both sides build the same values.
+type (
+	benchRawInvitations struct {
+		Invitations []OrganizationInvitation `json:"invitations"`
+	}
+	benchRawMembers struct {
+		Members []OrganizationMembership `json:"members"`
+	}
+)
 
 // benchRawAPIError is the baseline's error: status, header codes and body
 // errors, what a careful hand-written client keeps.
@@ -212,17 +245,17 @@ type benchRawAPIError struct {
 func (e *benchRawAPIError) Error() string { return "status " + strconv.Itoa(e.status) }
 
 // benchRawDo is the idiomatic hand-written call: build the request, set the
-// same headers the SDK sends, send it, decode a 2xx body with json.Decoder,
-// or read the error header and a capped error body; drain and close so the
-// connection is reused.
-func benchRawDo(ctx context.Context, hc *http.Client, method, url string, body []byte) ([]OrganizationInvitation, error) {
+// same headers the SDK sends, send it, decode a 2xx body into out with
+// json.Decoder, or read the error header and a capped error body; drain and
+// close so the connection is reused.
+func benchRawDo(ctx context.Context, hc *http.Client, method, url string, body []byte, out any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", benchUserAgent)
@@ -232,7 +265,7 @@ func benchRawDo(ctx context.Context, hc *http.Client, method, url string, body [
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
 	defer io.Copy(io.Discard, resp.Body) // drain, so the connection is reused
@@ -244,13 +277,23 @@ func benchRawDo(ctx context.Context, hc *http.Client, method, url string, body [
 		if json.NewDecoder(io.LimitReader(resp.Body, maxErrorBody)).Decode(&eb) == nil {
 			e.errors = eb.Errors
 		}
-		return nil, e
+		return e
 	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// benchRawList is benchRawDo for a list of invitations.
+func benchRawList(ctx context.Context, hc *http.Client, method, url string, body []byte) ([]OrganizationInvitation, error) {
 	var out benchRawInvitations
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, err
-	}
-	return out.Invitations, nil
+	err := benchRawDo(ctx, hc, method, url, body, &out)
+	return out.Invitations, err
+}
+
+// benchRawMembersList is benchRawDo for a list of members.
+func benchRawMembersList(ctx context.Context, hc *http.Client, url string) ([]OrganizationMembership, error) {
+	var out benchRawMembers
+	err := benchRawDo(ctx, hc, http.MethodGet, url, nil, &out)
+	return out.Members, err
 }
 
 // benchCheckInvitations fails tb unless got is the n invitations of
@@ -270,6 +313,25 @@ func benchCheckInvitations(tb testing.TB, got []OrganizationInvitation, org stri
 		tb.Fatalf("last invitation decoded as %+v", last)
 	case last.RoleAssignments == nil || len(last.RoleAssignments.Deployment) != 1 || len(last.RoleAssignments.Deployment[0].DeploymentIDs) != 2:
 		tb.Fatalf("last invitation's roles decoded as %+v", last.RoleAssignments)
+	}
+}
+
+// benchCheckMembers fails tb unless got is the n members of
+// benchMembersBody(org, n).
+func benchCheckMembers(tb testing.TB, got []OrganizationMembership, org string, n int) {
+	tb.Helper()
+	if len(got) != n {
+		tb.Fatalf("got %d members, want %d", len(got), n)
+	}
+	last := got[n-1]
+	wantSince := time.Date(2023, 6, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(n-1) * time.Hour)
+	switch {
+	case len(got[0].UserID) != 32 || got[0].OrganizationID != org:
+		tb.Fatalf("first member decoded as %+v", got[0])
+	case last.Email != "user"+strconv.Itoa(n-1)+"@example.com", !last.MemberSince.Equal(wantSince), last.Name != "User "+strconv.Itoa(n-1):
+		tb.Fatalf("last member decoded as %+v", last)
+	case last.RoleAssignments == nil || len(last.RoleAssignments.Deployment) != 1 || len(last.RoleAssignments.Deployment[0].DeploymentIDs) != 1:
+		tb.Fatalf("last member's roles decoded as %+v", last.RoleAssignments)
 	}
 }
 
@@ -296,22 +358,14 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	s := benchStart(b)
 	hc := benchRawClient(b)
 	ctx := context.Background()
-	for _, n := range benchSizes {
-		b.Run("invitations="+strconv.Itoa(n), func(b *testing.B) {
-			url, org := s.base+benchListPath(n), benchOrgID(n)
-			got, err := benchRawDo(ctx, hc, http.MethodGet, url, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchCheckInvitations(b, got, org, n)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := benchRawDo(ctx, hc, http.MethodGet, url, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchLists(b, "invitations", func(n int) func() ([]OrganizationInvitation, error) {
+		url := s.base + benchListPath(n)
+		return func() ([]OrganizationInvitation, error) { return benchRawList(ctx, hc, http.MethodGet, url, nil) }
+	}, benchCheckInvitations)
+	benchLists(b, "members", func(n int) func() ([]OrganizationMembership, error) {
+		url := s.base + benchMembersPath(n)
+		return func() ([]OrganizationMembership, error) { return benchRawMembersList(ctx, hc, url) }
+	}, benchCheckMembers)
 	b.Run("create", func(b *testing.B) {
 		url := s.base + "/organizations/" + benchCreateOrg + "/invitations"
 		create := func() ([]OrganizationInvitation, error) {
@@ -320,7 +374,7 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 			if err != nil {
 				return nil, err
 			}
-			return benchRawDo(ctx, hc, http.MethodPost, url, body)
+			return benchRawList(ctx, hc, http.MethodPost, url, body)
 		}
 		got, err := create()
 		if err != nil {
@@ -336,11 +390,11 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	})
 	b.Run("error404", func(b *testing.B) {
 		url := s.base + "/organizations/" + benchMissingOrg + "/invitations"
-		_, err := benchRawDo(ctx, hc, http.MethodGet, url, nil)
+		_, err := benchRawList(ctx, hc, http.MethodGet, url, nil)
 		benchCheckNotFound(b, err)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := benchRawDo(ctx, hc, http.MethodGet, url, nil); err == nil {
+			if _, err := benchRawList(ctx, hc, http.MethodGet, url, nil); err == nil {
 				b.Fatal("no error")
 			}
 		}
@@ -351,7 +405,7 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 		b.SetParallelism(benchParallelism)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				got, err := benchRawDo(ctx, hc, http.MethodGet, url, nil)
+				got, err := benchRawList(ctx, hc, http.MethodGet, url, nil)
 				if err != nil || len(got) != 100 {
 					b.Errorf("got %d invitations, err %v", len(got), err)
 					return
@@ -361,26 +415,44 @@ func BenchmarkRawNetHTTP(b *testing.B) {
 	})
 }
 
-func BenchmarkListOrganizationInvitations(b *testing.B) {
-	s := benchStart(b)
-	c := benchClient(b, s)
-	ctx := context.Background()
+// benchLists runs, for each of benchSizes n, the sub-benchmark kind=n of
+// the call that listFor(n) returns, which lists the n items of
+// benchOrgID(n): it checks the first answer, then times the call.
+func benchLists[T any](b *testing.B, kind string, listFor func(n int) func() ([]T, error), check func(testing.TB, []T, string, int)) {
 	for _, n := range benchSizes {
-		b.Run("invitations="+strconv.Itoa(n), func(b *testing.B) {
-			org := benchOrgID(n)
-			got, err := c.ListOrganizationInvitations(ctx, org)
+		b.Run(kind+"="+strconv.Itoa(n), func(b *testing.B) {
+			list := listFor(n)
+			got, err := list()
 			if err != nil {
 				b.Fatal(err)
 			}
-			benchCheckInvitations(b, got, org, n)
+			check(b, got, benchOrgID(n), n)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.ListOrganizationInvitations(ctx, org); err != nil {
+				if _, err := list(); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+func BenchmarkListOrganizationInvitations(b *testing.B) {
+	benchSDKLists(b, "invitations", (*Client).ListOrganizationInvitations, benchCheckInvitations)
+}
+
+func BenchmarkListOrganizationMembers(b *testing.B) {
+	benchSDKLists(b, "members", (*Client).ListOrganizationMembers, benchCheckMembers)
+}
+
+// benchSDKLists is benchLists for an SDK method that lists an organization's
+// items.
+func benchSDKLists[T any](b *testing.B, kind string, method func(*Client, context.Context, string) ([]T, error), check func(testing.TB, []T, string, int)) {
+	c, ctx := benchClient(b, benchStart(b)), context.Background()
+	benchLists(b, kind, func(n int) func() ([]T, error) {
+		org := benchOrgID(n)
+		return func() ([]T, error) { return method(c, ctx, org) }
+	}, check)
 }
 
 func BenchmarkCreateOrganizationInvitations(b *testing.B) {
@@ -431,4 +503,88 @@ func BenchmarkParallelList(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkPeakHeap reports, as peak-heap-B/op, the most heap in use while
+// one call for 10,000 invitations or members runs, above the heap in use just
+// before it: the memory a program needs for the call, beyond what it holds
+// anyway. "ecloud" is a client that made the same call before, as a program
+// that lists again and again: its pooled read buffer is in the heap before
+// the call and is not counted. "ecloud-cold" empties every sync.Pool first
+// (two garbage collections), so the call allocates its read buffer as well.
+// The heap in use is runtime/metrics' /memory/classes/heap/objects:bytes
+// (HeapAlloc: live objects and dead ones not yet freed), read every 20µs by
+// a goroutine while the call runs, under the default GOGC. The time per
+// operation of this benchmark means nothing.
+func BenchmarkPeakHeap(b *testing.B) {
+	s := benchStart(b)
+	hc := benchRawClient(b)
+	c := benchClient(b, s)
+	ctx := context.Background()
+	const n = 10_000
+	org := benchOrgID(n)
+	invitations := func() error { _, err := c.ListOrganizationInvitations(ctx, org); return err }
+	members := func() error { _, err := c.ListOrganizationMembers(ctx, org); return err }
+	for _, tc := range []struct {
+		name string
+		gcs  int // garbage collections before the call: 2 empty the pools
+		call func() error
+	}{
+		{"raw/invitations=10000", 1, func() error {
+			_, err := benchRawList(ctx, hc, http.MethodGet, s.base+benchListPath(n), nil)
+			return err
+		}},
+		{"ecloud/invitations=10000", 1, invitations},
+		{"ecloud-cold/invitations=10000", 2, invitations},
+		{"raw/members=10000", 1, func() error { _, err := benchRawMembersList(ctx, hc, s.base+benchMembersPath(n)); return err }},
+		{"ecloud/members=10000", 1, members},
+		{"ecloud-cold/members=10000", 2, members},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			if err := tc.call(); err != nil {
+				b.Fatal(err)
+			}
+			var sum uint64
+			for b.Loop() {
+				peak, err := peakHeap(tc.gcs, tc.call)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sum += peak
+			}
+			b.ReportMetric(float64(sum)/float64(b.N), "peak-heap-B/op")
+		})
+	}
+}
+
+// peakHeap runs gcs garbage collections, then call, and returns the most
+// heap in use seen while call ran, above the heap in use before it.
+func peakHeap(gcs int, call func() error) (uint64, error) {
+	for range gcs {
+		runtime.GC()
+	}
+	heap := func() uint64 {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	before := heap()
+	peak := before
+	done, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			peak = max(peak, heap())
+			select {
+			case <-done:
+				return
+			default:
+				time.Sleep(20 * time.Microsecond)
+			}
+		}
+	}()
+	err := call()
+	close(done)
+	<-sampled
+	return max(peak, heap()) - before, err
 }

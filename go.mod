@@ -3,6 +3,7 @@ module github.com/ecloud-go/ecloud
 go 1.24
 
 require (
+	github.com/go-json-experiment/json v0.0.0-20250813024750-ebf49471dced
 	github.com/google/go-cmp v0.7.0
 	github.com/google/go-querystring v1.2.0
 	github.com/hashicorp/go-retryablehttp v0.7.8

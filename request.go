@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // Body size limits. Success bodies are read up to maxSuccessBody: the largest
@@ -131,7 +133,7 @@ func (c *Client) do(ctx context.Context, r call) error {
 		*b = bytes.Clone(x.body) // the body's buffer goes back to a pool
 		return nil
 	}
-	if err := json.Unmarshal(x.body, r.out); err != nil {
+	if err := decodeBody(x.body, r.out); err != nil {
 		return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, x.status, err)
 	}
 	if err := checkRequired(r.out); err != nil {
@@ -158,32 +160,48 @@ func (c *Client) pace(ctx context.Context) error {
 
 // readCapped reads r to its end, if it holds at most limit bytes; over a
 // longer body it stops after limit+1 bytes and returns over, and no data. It
-// reads into buf's capacity first and then into new chunks, each twice the
-// size of the last and allocated only once the bytes before it have arrived,
-// so the memory held follows what the server sent, never what it announced,
-// and never exceeds limit+1 bytes (plus buf). The announced length (announced
-// >= 0) only makes the last chunk smaller. The chunks are joined at the end,
-// so data aliases buf only for a body that fitted in it.
-func readCapped(r io.Reader, buf []byte, limit int, announced int64) (data []byte, over bool, err error) {
-	var chunks [][]byte
-	total := 0 // bytes in chunks
-	buf = buf[:0]
+// reads into a buffer of the pool that fits the announced length (announced
+// >= 0), if the pool has one, and else into chunks, each twice the size of
+// the last and taken only once the bytes before it have arrived, so the
+// memory allocated follows what the server sent, never what it announced, and
+// never exceeds limit+1 bytes. The announced length only makes the last chunk
+// smaller. Chunks are joined at the end into one buffer, with room to spare
+// (see roundUp) so that the same body read again fits in it. A body of
+// unknown length is read into chunks again the next time, so they go back
+// to the pool, unless the body is too large to be pooled; when the length
+// was announced, the joined buffer is all that the next reading needs. data is in the buffer
+// buf, which the caller hands back to the pool (buffers.put) once done with
+// data.
+func readCapped(r io.Reader, limit int, announced int64) (data []byte, buf *[]byte, over bool, err error) {
+	var chunks []*[]byte // full chunks, in order
+	total := 0           // bytes in chunks
+	want := minBuffer
+	if announced >= 0 && announced < int64(limit) {
+		want = int(announced) + 1 // +1 to see the end without another chunk
+	}
+	buf = buffers.get(want)
+	if buf == nil {
+		buf = newBuffer(minBuffer)
+	}
 	for {
-		if len(buf) == cap(buf) {
-			if len(buf) > 0 {
-				chunks = append(chunks, buf)
-				total += len(buf)
-			}
-			size := min(max(2*cap(buf), 8<<10), limit+1-total)
+		b := *buf
+		if len(b) == cap(b) {
+			chunks = append(chunks, buf)
+			total += len(b)
+			size := min(max(2*cap(b), minBuffer), limit+1-total)
 			if rest := announced + 1 - int64(total); rest > 0 && rest < int64(size) {
-				size = int(rest) // +1 to see the end without another chunk
+				size = int(rest)
 			}
-			buf = make([]byte, 0, size)
+			if buf = buffers.get(size); buf == nil {
+				buf = newBuffer(size)
+			}
+			b = *buf
 		}
-		n, rerr := r.Read(buf[len(buf):min(cap(buf), limit+1-total)])
-		buf = buf[:len(buf)+n]
-		if total+len(buf) > limit {
-			return nil, true, nil
+		n, rerr := r.Read(b[len(b):min(cap(b), limit+1-total)])
+		b = b[:len(b)+n]
+		*buf = b
+		if total+len(b) > limit {
+			return nil, nil, true, nil // the chunks are left to the garbage collector
 		}
 		if rerr != nil {
 			if rerr != io.EOF {
@@ -192,14 +210,90 @@ func readCapped(r io.Reader, buf []byte, limit int, announced int64) (data []byt
 			break
 		}
 	}
-	if len(chunks) == 0 {
-		return buf, false, err
+	if len(chunks) > 0 {
+		chunks = append(chunks, buf)
+		size := total + len(*buf) + 1
+		if buf = buffers.get(size); buf == nil {
+			buf = newBuffer(roundUp(size))
+		}
+		for _, c := range chunks {
+			*buf = append(*buf, *c...)
+			if announced < 0 && size <= maxPooledBuffer {
+				buffers.put(c) // the same body, read again, needs them again
+			}
+		}
 	}
-	data = make([]byte, 0, total+len(buf))
-	for _, c := range chunks {
-		data = append(data, c...)
+	return *buf, buf, false, err
+}
+
+// Pooled read buffers. A body is read into a buffer of the pool when one
+// fits, and the buffer goes back to the pool when the call is done with it,
+// so that a client that lists a large organization again and again does not
+// allocate the body again each time. Buffers are kept by size class, class
+// k holding those of minBuffer<<k bytes up to twice that, so that a large
+// body finds a large buffer and a small one does not take it. Buffers larger
+// than maxPooledBuffer (some 16,000 invitations) are not kept, so that one
+// huge answer cannot pin memory, and, as for any sync.Pool, buffers no call
+// takes are freed by the garbage collector.
+const (
+	minBuffer       = 8 << 10
+	sizeClasses     = 11
+	maxPooledBuffer = minBuffer << (sizeClasses - 1) // 8 MiB
+)
+
+var buffers bufferPool
+
+type bufferPool [sizeClasses]sync.Pool
+
+// sizeClass returns the class of buffers of size bytes (rounded down).
+func sizeClass(size int) int { return bits.Len(uint(size/minBuffer)) - 1 }
+
+// get returns an empty buffer of the pool with room for size bytes, or nil.
+// It looks in the class of size and, unless size is the class's own size
+// (which every buffer of the class holds), in the next class, whose buffers
+// all hold size: never further, so that a small body does not take the
+// buffer of a large one.
+func (p *bufferPool) get(size int) *[]byte {
+	k := max(sizeClass(size), 0)
+	last := k
+	if size > minBuffer<<k {
+		last++
 	}
-	return append(data, buf...), false, err
+	for ; k <= min(last, len(p)-1); k++ {
+		b, _ := p[k].Get().(*[]byte)
+		if b == nil {
+			continue
+		}
+		if cap(*b) >= size {
+			*b = (*b)[:0]
+			return b
+		}
+		p[k].Put(b) // in the class of size, but smaller
+	}
+	return nil
+}
+
+// put hands b back to the pool; too small or too large, it is dropped.
+func (p *bufferPool) put(b *[]byte) {
+	if k := sizeClass(cap(*b)); k >= 0 && cap(*b) <= maxPooledBuffer {
+		p[k].Put(b)
+	}
+}
+
+// roundUp returns the size of the buffer that joins size bytes of chunks: up
+// to maxPooledBuffer, the smallest class's own size (minBuffer<<k) that holds
+// them. So the buffer sits in the class above the chunks the body was read
+// into, which then do not take it when the body is read again.
+func roundUp(size int) int {
+	if size > maxPooledBuffer {
+		return size
+	}
+	return minBuffer << bits.Len(uint((size-1)/minBuffer))
+}
+
+func newBuffer(size int) *[]byte {
+	b := make([]byte, 0, size)
+	return &b
 }
 
 func (c *Client) requestError(r *call, attempts int, err error) error {

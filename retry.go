@@ -221,14 +221,10 @@ type exchange struct {
 	// The last attempt's answer: status 0 when none arrived.
 	status  int
 	header  http.Header
-	body    []byte // bounded (see readBody); aliases buf when it fitted
-	bodyErr error  // reading the body failed: cut short, timed out
-	buf     []byte // read buffer, reused across calls while at most maxPooledBuffer
+	body    []byte  // bounded (see readBody), in buf
+	bodyErr error   // reading the body failed: cut short, timed out
+	buf     *[]byte // the pooled buffer that holds body, handed back by dropBody
 }
-
-// maxPooledBuffer bounds the read buffer an exchange keeps for its next call,
-// so that one huge answer cannot pin memory.
-const maxPooledBuffer = 1 << 20
 
 var exchanges = sync.Pool{New: func() any {
 	x := new(exchange)
@@ -272,7 +268,8 @@ func (x *exchange) run(ctx context.Context, target string, body any) error {
 }
 
 func (x *exchange) release() {
-	x.c, x.r, x.header, x.body, x.bodyErr = nil, call{}, nil, nil, nil
+	x.dropBody()
+	x.c, x.r, x.header, x.bodyErr = nil, call{}, nil, nil
 	x.rc.HTTPClient = nil
 	exchanges.Put(x)
 }
@@ -290,7 +287,8 @@ func (x *exchange) startAttempt(retryablehttp.Logger, *http.Request, int) {
 // connection error; an error status keeps its status and what was read, and
 // the status alone decides.
 func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	x.status, x.header, x.body, x.bodyErr = 0, nil, nil, nil
+	x.dropBody()
+	x.status, x.header, x.bodyErr = 0, nil, nil
 	status := 0
 	if err == nil {
 		x.status, x.header, status = resp.StatusCode, resp.Header, resp.StatusCode
@@ -334,17 +332,23 @@ func (x *exchange) readBody(resp *http.Response) {
 	}
 	var over bool
 	if resp.StatusCode <= 299 {
-		x.body, over, x.bodyErr = readCapped(resp.Body, x.buf, maxSuccessBody, resp.ContentLength)
+		x.body, x.buf, over, x.bodyErr = readCapped(resp.Body, maxSuccessBody, resp.ContentLength)
 		if over {
 			x.bodyErr = errBodyTooLarge
 		}
 	} else {
 		const limit = maxErrorBody + 1 // one byte more says the body was cut
-		x.body, _, x.bodyErr = readCapped(io.LimitReader(resp.Body, limit), x.buf, limit, resp.ContentLength)
+		x.body, x.buf, _, x.bodyErr = readCapped(io.LimitReader(resp.Body, limit), limit, resp.ContentLength)
 	}
-	if cap(x.body) <= maxPooledBuffer && cap(x.body) >= cap(x.buf) {
-		x.buf = x.body[:0]
+}
+
+// dropBody forgets the last answer's body and hands its buffer back to the
+// pool, for the next attempt or call.
+func (x *exchange) dropBody() {
+	if x.buf != nil {
+		buffers.put(x.buf)
 	}
+	x.body, x.buf = nil, nil
 }
 
 // backoff is the engine's Backoff: the wait that checkRetry chose, also after

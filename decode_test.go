@@ -1,0 +1,292 @@
+package ecloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The decoding of success bodies (decodeBody) against encoding/json, the
+// reference: for every type the SDK decodes, every body must give the same
+// value (nil and empty lists told apart), or the same error, and the same
+// answer from the required-field check.
+
+// tcDecoded are the types that calls decode success bodies into.
+var tcDecoded = []func() any{
+	func() any { return new(organizationInvitations) },
+	func() any { return new(organizationMemberships) },
+	func() any { return new(OrganizationInvitation) },
+	func() any { return new(OrganizationList) },
+	func() any { return new(Organization) },
+	func() any { return new(OrganizationIdP) },
+	func() any { return new(roleMappings) },
+	func() any { return new(deletedRoleMappings) },
+	func() any { return new(domainClaims) },
+	func() any { return new(verificationCode) },
+}
+
+// decodeBothWays decodes body into a fresh value of each kind with
+// encoding/json and with decodeBody, and returns what differs.
+func decodeBothWays(body []byte, newValue func() any) string {
+	want, got := newValue(), newValue()
+	wantErr, gotErr := json.Unmarshal(body, want), decodeBody(body, got)
+	switch {
+	case (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error():
+		return fmt.Sprintf("%T: encoding/json: %v; decodeBody: %v", want, wantErr, gotErr)
+	case wantErr != nil:
+		return ""
+	}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(organizationInvitations{}, organizationMemberships{}, roleMappings{}, deletedRoleMappings{}, domainClaims{}, verificationCode{})); diff != "" {
+		return fmt.Sprintf("%T: encoding/json → decodeBody (-+):\n%s", want, diff)
+	}
+	if a, b := fmt.Sprint(checkRequired(want)), fmt.Sprint(checkRequired(got)); a != b {
+		return fmt.Sprintf("%T: required fields: after encoding/json %s, after decodeBody %s", want, a, b)
+	}
+	return ""
+}
+
+// decodeDiff compares the two ways for every type on body, and for the
+// presized lists also on body followed by enough spaces to be presized.
+func decodeDiff(body []byte) string {
+	padded := append(bytes.Clone(body), bytes.Repeat([]byte(" "), minPresizedBody)...)
+	for _, newValue := range tcDecoded {
+		bodies := [][]byte{body}
+		if _, ok := newValue().(presizer); ok {
+			bodies = append(bodies, padded)
+		}
+		for _, b := range bodies {
+			if d := decodeBothWays(b, newValue); d != "" {
+				return d
+			}
+		}
+	}
+	return ""
+}
+
+const (
+	tcDecOrgJSON    = `{"id":"o1","name":"Acme","billing_contacts":["a@example.com"],"default_disk_usage_alerts_enabled":true}`
+	tcDecInvJSON    = `{"token":"t1","email":"a@example.com","created_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-04T00:00:00.123+02:00","expired":false,"accepted_at":"2026-01-02T10:00:00Z","organization":` + tcDecOrgJSON + `,"role_assignments":{"organization":[{"role_id":"r","organization_id":"o1","application_roles":["x"]}],"deployment":[{"role_id":"d","organization_id":"o1","all":true,"deployment_ids":["d1","d2"]}],"project":{"elasticsearch":[{"role_id":"p","organization_id":"o1","project_ids":["p1"]}]}}}`
+	tcDecMemberJSON = `{"organization_id":"o1","user_id":"u1","name":"Ann","email":"a@example.com","member_since":"2026-01-01T00:00:00Z","role_assignments":{"platform":[{"role_id":"admin"}]}}`
+)
+
+// tcDecodeBodies are bodies chosen to find where two JSON decoders differ:
+// names matched without regard to case (Unicode folding included), duplicate
+// names (merging, null last), null for every kind of field, escapes and
+// invalid UTF-8 in strings and names, times written every way, wrong types,
+// unknown fields of every kind, nesting at the depth limit, and broken JSON.
+var tcDecodeBodies = []string{
+	`{"invitations":[` + tcDecInvJSON + `,` + tcDecInvJSON + `]}`,
+	`{"members":[` + tcDecMemberJSON + `]}`,
+	tcDecInvJSON, tcDecOrgJSON,
+	`{"organizations":[` + tcDecOrgJSON + `],"next_page":"n2"}`,
+	`{"mappings":[{"enabled":true,"name":"m","rule":{"any":[{"group":"g"}]},"role_assignments":{}}]}`,
+	`{"mappings":["a","b"]}`, `{"domains":["example.com"]}`, `{"verification":"v"}`,
+	`{"login_identifier":"l","sso_login_url":"u","metadata_url":"m","acs":"a","sp_entity_id":"s","signing_certificate":["c"],"encryption_certificate":[],"configuration":{"enabled":true,"login_identifier_prefix":"p","saml_idp":{"public_certificate":["x"],"issuer":"i","sso_url":"s"}}}`,
+	// Names: case, Unicode folding (ſ is s, K is the Kelvin sign), delimiters.
+	`{"TOKEN":"t","Email":"e","CREATED_AT":"2026-01-01T00:00:00Z","id":"x"}`,
+	`{"to\u212Aen":"kelvin","emai\u017F":"x","\u017Fso_login_identifier":"s","ID":"y"}`,
+	"{\"to\\u212Aen\":\"escaped kelvin\",\"\\u0069d\":\"escaped id\"}",
+	`{"createdat":"2026-01-01T00:00:00Z","created-at":"2026-01-01T00:00:00Z","userid":"u","user-id":"u","ssologinidentifier":"x"}`,
+	`{"Invitations":[{"token":"a"}],"invitations":[{"email":"b"}]}`,
+	// Duplicates: the last wins, objects merge, null after a value.
+	`{"token":"a","token":"b","id":"1","id":"2"}`,
+	`{"token":"a","token":null,"created_at":"2026-01-01T00:00:00Z","created_at":null}`,
+	`{"organization":{"id":"o1","name":"n"},"organization":{"name":"m"}}`,
+	`{"invitations":[{"token":"a","email":"e"},{"token":"b"}],"invitations":[{"email":"f"}]}`,
+	`{"invitations":[{"token":"a"}],"invitations":[{"email":"f"},{"token":"c"}]}`,
+	`{"invitations":[{"token":"a"},{"token":"b"}],"invitations":[],"invitations":[{"email":"x"},{"email":"y"}]}`,
+	`{"role_assignments":{"platform":[{"role_id":"a"}]},"role_assignments":{"organization":[]}}`,
+	`{"accepted_at":"2026-01-01T00:00:00Z","accepted_at":"2027-01-01T00:00:00Z"}`,
+	`{"members":[],"members":null}`, `{"members":null,"members":[]}`,
+	// null everywhere.
+	`null`, `{}`, `[]`, `{"invitations":null}`, `{"invitations":[null]}`, `{"invitations":[]}`,
+	`{"token":null,"email":null,"created_at":null,"expired":null,"accepted_at":null,"organization":null,"role_assignments":null}`,
+	`{"billing_contacts":null,"default_disk_usage_alerts_enabled":null,"billing_contacts":[null,"a"]}`,
+	`{"role_assignments":{"platform":null,"project":null,"deployment":[{"all":null,"deployment_ids":null}]}}`,
+	// Strings: escapes, surrogates, invalid UTF-8 (in values and names).
+	`{"token":"\u0041\u00e9\ud83d\ude00\n\t\"\\\/","email":"\ud800","name":"\udc00\ud800x"}`,
+	"{\"token\":\"\xff\xfe\",\"email\":\"a\xc3\",\"id\":\"\xed\xa0\x80\"}",
+	"{\"tok\xffen\":\"x\",\"\xffid\":\"y\",\"id\":\"\xe2\x80\xa8\"}",
+	`{"token":"a\u0000b","id":"\u2028\u2029"}`,
+	// Times: offsets, fractions, escapes, and what RFC 3339 refuses.
+	`{"created_at":"2026-01-01T00:00:00.999999999-23:59","expires_at":"2026-12-31T23:59:59+00:00"}`,
+	`{"created_at":"2026-01-01T00:00:00\u005a"}`, `{"created_at":"\u0032026-01-01T00:00:00Z"}`,
+	`{"member_since":"2026-01-01T00:00:00\u005a","user_id":"u"}`, `{"accepted_at":"2026-01-01T00:00:00\u005A"}`,
+	`{"created_at":"2026-01-01t00:00:00z"}`, `{"created_at":"2026-01-01 00:00:00Z"}`, `{"created_at":"2026-01-01T24:00:00Z"}`,
+	`{"created_at":"2026-02-30T00:00:00Z"}`, `{"created_at":"2026-01-01T00:00:00+24:00"}`, `{"created_at":"2026-01-01T0:00:00Z"}`,
+	`{"created_at":"2026-01-01T00:00:00,5Z"}`, `{"created_at":"2026-01-01T00:00:00.Z"}`, `{"created_at":"10000-01-01T00:00:00Z"}`,
+	`{"created_at":""}`, `{"created_at":1767225600}`, `{"created_at":true}`, `{"created_at":{}}`, `{"created_at":["2026-01-01T00:00:00Z"]}`,
+	`{"created_at":"2026-01-01T00:00:00Z\u0000"}`, `{"created_at":"2026-01-01T00:00:00Z","created_at":"bad"}`,
+	// Wrong types, in every position.
+	`{"token":1}`, `{"expired":"true"}`, `{"expired":0}`, `{"invitations":{}}`, `{"invitations":"x"}`, `{"invitations":[1]}`,
+	`{"organization":[]}`, `{"billing_contacts":"a"}`, `{"default_disk_usage_alerts_enabled":"yes"}`, `{"token":"a","email":2,"id":"x"}`,
+	`{"role_assignments":[]}`, `{"mappings":[1,"a"]}`, `{"domains":[true]}`, `{"invitations":[{"token":"a"},7,{"token":"b"}]}`,
+	`"string"`, `42`, `true`, `[{"token":"a"}]`,
+	// Unknown fields of every kind are skipped.
+	`{"x":1,"y":[1,{"z":null}],"w":{"a":{"b":[]}},"token":"t","v":-0.5e+10,"big":123456789012345678901234567890,"f":1e400}`,
+	`{"invitations":[{"token":"a","unknown":{"deep":[[[[]]]]}}],"total":3}`,
+	// Broken JSON.
+	``, ` `, `{`, `{"token":"a"`, `{"token":"a",}`, `{"token":"a"} x`, `{"token":"a"}{}`, `{'token':'a'}`, `{token:"a"}`,
+	`{"token":"a"}` + "\n", "\ufeff{}", `{"token":"\x01"}`, `{"token":"\u12"}`, `{"x":01}`, `{"x":1.}`, `{"x":.5}`, `{"x":+1}`,
+	`{"x":NaN}`, `{"x":tru}`, `{"x":nul}`, `{"x":[1,]}`, `{"token":"a"]`, `{"id":"a"}}`,
+	// Nesting at, and beyond, the depth limit both decoders share.
+	`{"x":` + strings.Repeat("[", 9998) + strings.Repeat("]", 9998) + `,"id":"deep"}`,
+	`{"x":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `,"id":"deep"}`,
+	`{"x":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `,"id":"deep"}`,
+	`{"x":` + strings.Repeat(`{"a":`, 10000) + `1` + strings.Repeat("}", 10000) + `}`,
+}
+
+// tcLargeListBodies are lists large enough to be presized, shaped to fool
+// the estimate: a small first element, a duplicate list, a list that is null
+// or missing after all, the list after a large unknown member.
+func tcLargeListBodies() []string {
+	invitations := string(benchInvitationsBody("o1", 300))
+	members := string(benchMembersBody("o1", 300))
+	list := strings.TrimSuffix(strings.TrimPrefix(invitations, `{"invitations":[`), `]}`)
+	return []string{
+		invitations, members,
+		`{"invitations":[{}],` + invitations[1:],
+		`{"invitations":[{"token":"a"},` + list + `]}`,
+		invitations[:len(invitations)-1] + `,"invitations":null}`,
+		invitations[:len(invitations)-1] + `,"INVITATIONS":[]}`,
+		invitations[:len(invitations)-1] + `,"invitations":[{"email":"merged"}]}`,
+		`{"padding":"` + strings.Repeat("x", minPresizedBody) + `",` + invitations[1:],
+		`{"invitations":"` + strings.Repeat("x", minPresizedBody) + `"}`,
+		`{"invitations":[1,` + list + `]}`,
+		`{"invitations":[` + list + `,"x"]}`,
+		`{"invitations":[` + list + `]` + strings.Repeat(" ", minPresizedBody),
+		`{"Invitations":[` + list + `]}`,
+		`{"invitations":[` + strings.Repeat(`{},`, minPresizedBody/3) + `{}]}`,
+	}
+}
+
+// TestDecodeMatchesEncodingJSON runs the bodies above, the large lists, and
+// a few thousand random mutations of them (fixed seed, so the same every
+// run), through both decoders. FuzzDecode explores further.
+func TestDecodeMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, body := range tcDecodeBodies {
+		if d := decodeDiff([]byte(body)); d != "" {
+			t.Errorf("body %.200q:\n%s", body, d)
+		}
+	}
+	for _, body := range tcLargeListBodies() {
+		for _, newValue := range tcDecoded[:2] { // the presized lists
+			if d := decodeBothWays([]byte(body), newValue); d != "" {
+				t.Errorf("body %.200q:\n%s", body, d)
+			}
+		}
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := range 1000 {
+		body := mutateJSON(rnd, []byte(tcDecodeBodies[i%20]))
+		if d := decodeDiff(body); d != "" {
+			t.Errorf("mutation %d, body %q:\n%s", i, body, d)
+		}
+	}
+}
+
+// mutateJSON makes a few random changes to body of the kinds that the
+// decoders treat differently if at all: a name's case, a duplicated member,
+// an escape, a byte dropped or changed, a null.
+func mutateJSON(rnd *rand.Rand, body []byte) []byte {
+	b := bytes.Clone(body)
+	for range 1 + rnd.IntN(3) {
+		if len(b) == 0 {
+			return b
+		}
+		i := rnd.IntN(len(b))
+		switch rnd.IntN(8) {
+		case 0: // change case
+			if c := b[i]; c >= 'a' && c <= 'z' {
+				b[i] = c - 'a' + 'A'
+			}
+		case 1: // escape a letter
+			if c := b[i]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+				b = append(b[:i], append([]byte(fmt.Sprintf(`\u%04x`, c)), b[i+1:]...)...)
+			}
+		case 2: // duplicate the member that starts at the next name
+			if j := bytes.IndexByte(b[i:], '"'); j >= 0 {
+				if k := bytes.IndexByte(b[i+j:], ','); k > 0 {
+					member := bytes.Clone(b[i+j : i+j+k+1])
+					b = append(b[:i+j], append(member, b[i+j:]...)...)
+				}
+			}
+		case 3:
+			b = append(b[:i], b[i+1:]...)
+		case 4:
+			b[i] = "{}[]\",:nulltrue\\0.-eE \xff\xc3"[rnd.IntN(22)]
+		case 5: // a value becomes null
+			if j := bytes.IndexByte(b[i:], ':'); j >= 0 {
+				b = append(b[:i+j+1], append([]byte("null,\"_\":"), b[i+j+1:]...)...)
+			}
+		case 6:
+			b = append(b[:i], append([]byte{b[rnd.IntN(len(b))]}, b[i:]...)...)
+		case 7: // invalid UTF-8 in a string
+			b = append(b[:i], append([]byte{0x80 + byte(rnd.IntN(0x80))}, b[i:]...)...)
+		}
+	}
+	return b
+}
+
+// FuzzDecode compares the two decoders on any body, for each type, as is
+// and presized. Its seeds are the bodies above; explore with
+// `go test -fuzz FuzzDecode`.
+func FuzzDecode(f *testing.F) {
+	for _, body := range tcDecodeBodies {
+		if len(body) < 4096 {
+			f.Add([]byte(body))
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if d := decodeDiff(body); d != "" {
+			t.Errorf("body %q:\n%s", body, d)
+		}
+	})
+}
+
+// TestPresizedListsHoldTheirCount: a large list is decoded into a slice
+// with room for all of its elements and little more, so decoding never grows
+// it; a body that lies about its elements cannot make the room larger than
+// the body.
+func TestPresizedListsHoldTheirCount(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{200, 10_000} {
+		var inv organizationInvitations
+		if err := decodeBody(benchInvitationsBody("o1", n), &inv); err != nil {
+			t.Fatal(err)
+		}
+		var mem organizationMemberships
+		if err := decodeBody(benchMembersBody("o1", n), &mem); err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []struct {
+			what     string
+			len, cap int
+		}{{"invitations", len(inv.Invitations), cap(inv.Invitations)}, {"members", len(mem.Members), cap(mem.Members)}} {
+			if got.len != n || got.cap < n || got.cap > n+n/4 {
+				t.Errorf("%d %s: decoded into len %d, cap %d; want cap between %d and %d", n, got.what, got.len, got.cap, n, n+n/4)
+			}
+		}
+	}
+
+	tiny := []byte(`{"invitations":[{},` + strings.Repeat(`{"token":"t","email":"e"},`, 5000) + `{}]}`)
+	if got := presized[OrganizationInvitation](tiny, "invitations"); cap(got)*int(reflect.TypeFor[OrganizationInvitation]().Size()) > len(tiny) {
+		t.Errorf("a first element of 2 bytes presized %d invitations for a body of %d bytes", cap(got), len(tiny))
+	}
+	for _, body := range []string{
+		`{"invitations":null,"padding":"` + strings.Repeat("x", minPresizedBody) + `"}`,
+		`{"padding":"` + strings.Repeat("x", minPresizedBody) + `"}`,
+		`{"invitations":[]}` + strings.Repeat(" ", minPresizedBody),
+	} {
+		if got := presized[OrganizationInvitation]([]byte(body), "invitations"); got != nil {
+			t.Errorf("body %.60q… without invitations presized a slice of cap %d", body, cap(got))
+		}
+	}
+}
