@@ -132,10 +132,10 @@ func (c *Client) do(ctx context.Context, r call) error {
 		return nil
 	}
 	if err := json.Unmarshal(x.body, r.out); err != nil {
-		return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, x.status, err)
+		return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, x.status, c.redactError(&r, err))
 	}
 	if err := checkRequired(r.out); err != nil {
-		return fmt.Errorf("ecloud: %s: the %d response %w", r.op, x.status, err)
+		return fmt.Errorf("ecloud: %s: the %d response %w", r.op, x.status, c.redactError(&r, err))
 	}
 	return nil
 }
@@ -211,6 +211,13 @@ func (c *Client) requestError(r *call, attempts int, err error) error {
 		Operation: r.op,
 		Method:    r.method,
 		Attempts:  attempts,
-		Err:       redactError(err, c.cred.secrets, r.secrets),
+		Err:       c.redactError(r, err),
 	}
+}
+
+// redactError is err without the client's credentials and the call's
+// secrets in its text (see the function redactError), for an error whose
+// text may quote what a server sent.
+func (c *Client) redactError(r *call, err error) error {
+	return redactError(err, c.cred.secrets, r.secrets)
 }
