@@ -19,8 +19,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 func TestNewClientRejectsBadOptions(t *testing.T) {
@@ -680,3 +683,59 @@ func TestZeroAndNilClientsReturnErrors(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestCallerTransportOddAnswers: a transport given with WithHTTPClient may
+// answer without a body (httpmock does for a bodyless *http.Response), which
+// is an empty body, or with neither a response nor an error, which is an
+// error: net/http's Client takes both so, and the SDK never panics on them,
+// with the attempt timeout (which wraps every body) or without.
+func TestCallerTransportOddAnswers(t *testing.T) {
+	t.Parallel()
+	mock := httpmock.NewMockTransport()
+	bodyless := func(status int) httpmock.Responder {
+		return httpmock.ResponderFromResponse(&http.Response{StatusCode: status})
+	}
+	mock.RegisterResponder(http.MethodDelete, "=~/role_mappings$", bodyless(http.StatusNoContent))
+	mock.RegisterResponder(http.MethodGet, "=~/invitations$", bodyless(http.StatusOK))
+	mock.RegisterResponder(http.MethodGet, "=~/organizations/o1$", bodyless(http.StatusNotFound))
+	var nilAnswers atomic.Int32
+	nothing := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		nilAnswers.Add(1)
+		return nil, nil
+	})
+	for _, timeout := range []time.Duration{DefaultAttemptTimeout, 0} {
+		ctx := context.Background()
+		noPanic := func(name string, call func() error) error {
+			t.Helper()
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("attempt timeout %v, %s: panic: %v", timeout, name, p)
+				}
+			}()
+			return call()
+		}
+		c := mustClient(t, WithAPIKey("k"), WithHTTPClient(&http.Client{Transport: mock}), WithRetryPolicy(noWait), WithAttemptTimeout(timeout))
+		if err := noPanic("204 without a body", func() error { return c.DeleteRoleMappings(ctx, "o1") }); err != nil {
+			t.Errorf("attempt timeout %v: a 204 without a body: %v", timeout, err)
+		}
+		err := noPanic("200 without a body", func() error { _, err := c.ListOrganizationInvitations(ctx, "o1"); return err })
+		if err == nil || !strings.Contains(err.Error(), "decoding the 200 response") {
+			t.Errorf("attempt timeout %v: a 200 without a body: err = %v, want a decoding error", timeout, err)
+		}
+		err = noPanic("404 without a body", func() error { _, err := c.GetOrganization(ctx, "o1"); return err })
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("attempt timeout %v: a 404 without a body: err = %v, want ErrNotFound", timeout, err)
+		}
+
+		nilAnswers.Store(0)
+		c = mustClient(t, WithAPIKey("k"), WithHTTPClient(&http.Client{Transport: nothing}), WithRetryPolicy(noWait), WithAttemptTimeout(timeout))
+		err = noPanic("no response, no error", func() error { _, err := c.ListOrganizations(ctx); return err })
+		var reqErr *RequestError
+		if !errors.As(err, &reqErr) || !strings.Contains(err.Error(), "no response and no error") {
+			t.Errorf("attempt timeout %v: no response and no error: err = %v, want a *RequestError that says so", timeout, err)
+		}
+		if got := nilAnswers.Load(); got != 1+int32(noWait.MaxRetries) {
+			t.Errorf("attempt timeout %v: the transport was asked %d times, want %d (a GET is retried)", timeout, got, 1+noWait.MaxRetries)
+		}
+	}
+}
