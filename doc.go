@@ -114,9 +114,9 @@
 // 504; POST only on 429 and when the request never left (a refused
 // connection), since the API has no idempotency key. Waits grow
 // exponentially with jitter between RetryPolicy.MinWait and MaxWait, after a
-// connection error as after an error status; Retry-After is honoured on 429
-// and 503 unless it exceeds MaxWait, in which case the *APIError comes back
-// at once with RetryAfter set. A backoff that would outlive the context's
+// connection error as after an error status. Retry-After, on 429 and 503,
+// can lengthen a wait but never shorten it below the backoff; when it
+// exceeds MaxWait the *APIError comes back at once with RetryAfter set. A backoff that would outlive the context's
 // deadline is not started. Requests are sent again only by these retries,
 // never by the transport underneath after part of a request was sent, so a
 // call reaches the server at most 1 + MaxRetries times. WithRateLimit paces

@@ -27,7 +27,7 @@ import (
 // RetryPolicy says how often and how long the client retries.
 type RetryPolicy struct {
 	MaxRetries int           // retries after the first attempt; 0 turns retries off
-	MinWait    time.Duration // first backoff, and the floor of every backoff
+	MinWait    time.Duration // first backoff, and the floor of every wait, Retry-After or not
 	MaxWait    time.Duration // cap for one backoff, and for an honoured Retry-After
 }
 
@@ -76,7 +76,7 @@ func (p RetryPolicy) plan(a attempt, now, deadline time.Time, rnd func(int64) in
 			if ra > p.MaxWait {
 				return decision{} // too long to sleep for the caller: return the error with RetryAfter set
 			}
-			wait = ra
+			wait = max(wait, ra) // it may lengthen the backoff, never shorten it (a "0" is no reason to hurry)
 		}
 	}
 	if !deadline.IsZero() && now.Add(wait).After(deadline) {
