@@ -263,12 +263,18 @@ func TestSecretsNeverLeak(t *testing.T) {
 	)
 	secrets := []string{apiKey, password, token, url.PathEscape(token), base64.StdEncoding.EncodeToString([]byte("admin:" + password))}
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "_accept") {
+		w.Header().Set("X-Ratelimit-Limit", r.Header.Get("Authorization"))
+		w.Header().Set("X-Ratelimit-Remaining", "1 "+strings.TrimPrefix(r.Header.Get("Authorization"), "ApiKey "))
+		w.Header().Set("X-Ratelimit-Interval", r.URL.EscapedPath())
+		switch {
+		case strings.HasSuffix(r.URL.Path, "_accept"):
 			w.WriteHeader(502)
 			fmt.Fprintf(w, "<html>upstream failed for %s with %s</html>", r.URL.EscapedPath(), r.Header.Get("Authorization"))
-			return
+		case r.Method == http.MethodDelete:
+			writeError(w, 429, "root.rate_limited", "slow down")
+		default:
+			writeError(w, 404, CodeOrganizationInvitationNotFound, "Invitation "+token+" not found")
 		}
-		writeError(w, 404, CodeOrganizationInvitationNotFound, "Invitation "+token+" not found")
 	})
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -289,11 +295,17 @@ func TestSecretsNeverLeak(t *testing.T) {
 			texts = append(texts, err.Error(), fmt.Sprintf("%v|%+v", err, err))
 			var apiErr *APIError
 			if errors.As(err, &apiErr) {
-				texts = append(texts, string(apiErr.Body))
+				texts = append(texts, string(apiErr.Body), fmt.Sprintf("%+v", apiErr.RateLimit))
 				for _, d := range apiErr.Errors {
 					texts = append(texts, d.Message)
 				}
+				if apiErr.StatusCode == 429 && apiErr.RateLimit != nil {
+					texts = append(texts, fmt.Sprintf("%+v", *apiErr.RateLimit))
+				}
 			}
+		}
+		if rl, ok := c.RateLimit(); ok {
+			texts = append(texts, fmt.Sprintf("%+v", rl))
 		}
 		texts = append(texts, fmt.Sprintf("%v %+v %#v %s", c, c, c, c), fmt.Sprintf("%v %+v", reflect.ValueOf(c).Elem(), reflect.ValueOf(c).Elem()))
 	}
@@ -421,6 +433,17 @@ func TestRateLimitHeadersAreLenient(t *testing.T) {
 		if got.RawLimit != strings.TrimSpace(tc.limit) || got.RawInterval != tc.interval {
 			t.Errorf("raw values lost: %+v", got)
 		}
+	}
+	// Raw values are bounded and redacted, parsed values kept.
+	h := http.Header{}
+	h.Set("x-ratelimit-limit", "100 SECRET-KEY")
+	h.Set("x-ratelimit-remaining", "7 tok-1")
+	h.Set("x-ratelimit-interval", strings.Repeat("6", maxRawRateLimit+1))
+	got := parseRateLimit(h, []string{"SECRET-KEY"}, []string{"tok-1"})
+	want := RateLimit{Limit: 100, Remaining: 7, Interval: 1000 * time.Hour,
+		RawLimit: "100 [redacted]", RawRemaining: "7 [redacted]", RawInterval: "", ObservedAt: got.ObservedAt}
+	if *got != want {
+		t.Errorf("parseRateLimit kept %+v, want %+v", *got, want)
 	}
 	if parseRateLimit(http.Header{"Content-Type": {"x"}}) != nil {
 		t.Error("a response without the headers produced a RateLimit")

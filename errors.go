@@ -278,7 +278,7 @@ func (c *Client) newAPIError(r *call, status int, header http.Header, body []byt
 	}
 	switch status {
 	case http.StatusTooManyRequests:
-		e.RateLimit = parseRateLimit(header)
+		e.RateLimit = parseRateLimit(header, c.cred.secrets, r.secrets)
 		fallthrough
 	case http.StatusServiceUnavailable:
 		e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), time.Now())

@@ -294,7 +294,7 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	status := 0
 	if err == nil {
 		x.status, x.header, status = resp.StatusCode, resp.Header, resp.StatusCode
-		x.c.observeRateLimit(resp.Header)
+		x.c.observeRateLimit(resp.Header, &x.r)
 		x.readBody(resp)
 		if x.bodyErr != nil && status >= 200 && status <= 299 {
 			err, status = x.bodyErr, 0
