@@ -157,7 +157,10 @@ func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLa
 // request again by itself only when none of it was sent; every other re-send
 // is a retry, under the retry rules. One exception is left, HTTP/1.1's own:
 // net/http sends a bodyless GET again when a kept-alive connection it reused
-// fails before the first byte of an answer (the server had closed it).
+// fails before the first byte of an answer (the server had closed it), on
+// the next idle connection, and again while those fail too: up to once per
+// idle connection, then once on a new one. Bounding that would take a body
+// on every GET, which is what this avoids over HTTP/1.1 (below).
 //
 // Over HTTP/1.1 an empty body is not free: net/http probes it on GET and
 // DELETE (the bytes sent are the same) and sends it chunked on POST. So it is

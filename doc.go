@@ -119,8 +119,11 @@
 // exceeds MaxWait the *APIError comes back at once with RetryAfter set. A backoff that would outlive the context's
 // deadline is not started. Requests are sent again only by these retries,
 // never by the transport underneath after part of a request was sent, so a
-// call reaches the server at most 1 + MaxRetries times. WithRateLimit paces
-// every attempt. See RetryPolicy, WithRetryPolicy, WithAttemptTimeout
+// call reaches the server at most 1 + MaxRetries times, with one exception,
+// net/http's own, over plain http:// only: a GET whose kept-alive connection
+// is closed without an answer is sent again on the next idle connection, up
+// to once per idle connection closed that way and once on a new one; PUT,
+// DELETE and POST never are. WithRateLimit paces every attempt. See RetryPolicy, WithRetryPolicy, WithAttemptTimeout
 // (DefaultAttemptTimeout, 60 s, unless set) and WithRetryNonIdempotent.
 //
 // # Limits
