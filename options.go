@@ -142,8 +142,9 @@ func WithUserAgent(product string) Option {
 	}
 }
 
-// WithRetryPolicy replaces DefaultRetryPolicy. Negative values, or a MaxWait
-// below MinWait, are errors.
+// WithRetryPolicy replaces DefaultRetryPolicy. Negative values, a MaxWait
+// below MinWait, or a MaxWait without a MinWait (which would never wait) are
+// errors.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
 		if err := p.validate(); err != nil {

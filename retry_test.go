@@ -190,14 +190,17 @@ func TestRetryPolicyValidate(t *testing.T) {
 		{MinWait: -time.Second},
 		{MaxWait: -time.Second},
 		{MinWait: 2 * time.Second, MaxWait: time.Second},
+		{MaxRetries: 3, MaxWait: time.Second}, // would never wait
 	}
 	for _, p := range bad {
 		if _, err := NewClient(WithAPIKey("k"), WithRetryPolicy(p)); err == nil {
 			t.Errorf("NewClient accepted %+v", p)
 		}
 	}
-	if err := DefaultRetryPolicy().validate(); err != nil {
-		t.Errorf("default policy invalid: %v", err)
+	for _, p := range []RetryPolicy{DefaultRetryPolicy(), {}, {MaxRetries: 3}, {MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}} {
+		if err := p.validate(); err != nil {
+			t.Errorf("%+v: %v", p, err)
+		}
 	}
 	want := RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 	if got := DefaultRetryPolicy(); got != want {
