@@ -93,7 +93,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		if next == nil {
 			next = http.DefaultTransport
 		}
-		hc.Jar, hc.Timeout = cfg.hc.Jar, cfg.hc.Timeout
+		hc.Jar = cfg.hc.Jar
+		// Its Timeout bounds each attempt, as it bounds each Do; as the
+		// attempt timeout, it is under the retry rules (net/http's own
+		// timeout error would end the call, never retried).
+		if d := cfg.hc.Timeout; d > 0 && (cfg.attemptTimeout == 0 || d < cfg.attemptTimeout) {
+			cfg.attemptTimeout = d
+		}
 	} else {
 		t := newTransport(cfg.tlsConfig)
 		next, pool = t, t
@@ -286,7 +292,7 @@ var errAttemptTimeout error = attemptTimeoutError{}
 type attemptTimeoutError struct{}
 
 func (attemptTimeoutError) Error() string {
-	return "no complete answer within the attempt timeout (WithAttemptTimeout)"
+	return "no complete answer within the attempt timeout (WithAttemptTimeout, or the Timeout of WithHTTPClient's client)"
 }
 func (attemptTimeoutError) Timeout() bool        { return true }
 func (attemptTimeoutError) Temporary() bool      { return true }
