@@ -271,6 +271,13 @@ func redactError(err error, lists ...[]string) error {
 	return err
 }
 
+// redactError is err without the client's credentials and the call's
+// secrets in its text (see the function redactError), for an error whose
+// text may quote what a server sent, such as the decoding error of a body.
+func (c *Client) redactError(r *call, err error) error {
+	return redactError(err, c.cred.secrets, r.secrets)
+}
+
 type redactedError struct {
 	msg string
 	err error

@@ -211,13 +211,6 @@ func (c *Client) requestError(r *call, attempts int, err error) error {
 		Operation: r.op,
 		Method:    r.method,
 		Attempts:  attempts,
-		Err:       c.redactError(r, err),
+		Err:       redactError(err, c.cred.secrets, r.secrets),
 	}
-}
-
-// redactError is err without the client's credentials and the call's
-// secrets in its text (see the function redactError), for an error whose
-// text may quote what a server sent.
-func (c *Client) redactError(r *call, err error) error {
-	return redactError(err, c.cred.secrets, r.secrets)
 }
