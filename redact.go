@@ -30,12 +30,10 @@ const maxUnescapeLayers = 2
 func redact(s string, lists ...[]string) string {
 	for _, list := range lists {
 		for _, secret := range list {
-			if secret == "" {
-				continue
-			}
-			s = strings.ReplaceAll(s, secret, redacted)
-			if escaped := url.PathEscape(secret); escaped != secret {
-				s = strings.ReplaceAll(s, escaped, redacted)
+			for _, form := range forms(secret, s) {
+				if form != "" {
+					s = strings.ReplaceAll(s, form, redacted)
+				}
 			}
 		}
 	}
@@ -46,7 +44,7 @@ func redact(s string, lists ...[]string) string {
 	var spans []span // of s
 	for _, list := range lists {
 		for _, secret := range list {
-			for _, form := range []string{secret, url.PathEscape(secret)} {
+			for _, form := range forms(secret, u.text) {
 				for i := 0; form != ""; {
 					j := strings.Index(u.text[i:], form)
 					if j < 0 {
@@ -69,7 +67,7 @@ func redactTail(s string, lists ...[]string) string {
 	cut := len(u.text) // where the earliest beginning of a secret starts in u.text
 	for _, list := range lists {
 		for _, secret := range list {
-			for _, form := range []string{secret, url.PathEscape(secret)} {
+			for _, form := range forms(secret, u.text) {
 				for k := min(len(form)-1, len(u.text)); k > 0; k-- {
 					if strings.HasSuffix(u.text, form[:k]) {
 						cut = min(cut, len(u.text)-k)
@@ -83,6 +81,19 @@ func redactTail(s string, lists ...[]string) string {
 		return s
 	}
 	return s[:u.start(cut)] + redacted
+}
+
+// forms returns the forms of secret that text may hold: the secret itself,
+// and its URL-path-escaped form when it differs and text holds a '%' (or "",
+// so that a text without one costs no escaping).
+func forms(secret, text string) [2]string {
+	f := [2]string{secret}
+	if secret != "" && strings.IndexByte(text, '%') >= 0 {
+		if escaped := url.PathEscape(secret); escaped != secret {
+			f[1] = escaped
+		}
+	}
+	return f
 }
 
 // span is a part of a text, from start to end.
