@@ -93,7 +93,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		if next == nil {
 			next = http.DefaultTransport
 		}
-		hc.Jar, hc.Timeout = cfg.hc.Jar, cfg.hc.Timeout
+		hc.Jar = cfg.hc.Jar
+		// Its Timeout bounds each attempt, as it bounds each Do; as the
+		// attempt timeout, it is under the retry rules (net/http's own
+		// timeout error would end the call, never retried).
+		if d := cfg.hc.Timeout; d > 0 && (cfg.attemptTimeout == 0 || d < cfg.attemptTimeout) {
+			cfg.attemptTimeout = d
+		}
 	} else {
 		t := newTransport(cfg.tlsConfig)
 		next, pool = t, t
@@ -143,7 +149,9 @@ func newTransport(tlsConfig *tls.Config) *http.Transport {
 // never redirects; following one would turn a PUT, DELETE or POST into a GET
 // that "succeeds" without writing anything, and could carry the credential or
 // an invitation token (in the path or the Referer) to another address. The
-// 3xx answer comes back instead and becomes an *APIError.
+// 3xx answer comes back instead and becomes an *APIError. It is the second
+// guard: the transport already removes the Location header of every 3xx, so
+// net/http finds nothing to follow.
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // Request sealing. Go's HTTP/2 transport sends a request again by itself when
@@ -155,7 +163,10 @@ func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLa
 // request again by itself only when none of it was sent; every other re-send
 // is a retry, under the retry rules. One exception is left, HTTP/1.1's own:
 // net/http sends a bodyless GET again when a kept-alive connection it reused
-// fails before the first byte of an answer (the server had closed it).
+// fails before the first byte of an answer (the server had closed it), on
+// the next idle connection, and again while those fail too: up to once per
+// idle connection, then once on a new one. Bounding that would take a body
+// on every GET, which is what this avoids over HTTP/1.1 (below).
 //
 // Over HTTP/1.1 an empty body is not free: net/http probes it on GET and
 // DELETE (the bytes sent are the same) and sends it chunked on POST. So it is
@@ -175,7 +186,9 @@ func mayUseHTTP2(rt http.RoundTripper, base string) bool {
 }
 
 // transport is the RoundTripper of the http.Client handed to the retry
-// engine. It bounds each attempt by the attempt timeout, body included. It
+// engine. It bounds each attempt by the attempt timeout, body included,
+// makes of the next transport's answer one that net/http's Client accepts
+// without panicking, and removes the Location header of a 3xx. It
 // has no CloseIdleConnections method on purpose: the engine calls it after
 // every failed call, which would close the idle connections of every other
 // call (and, with a shared client, of the whole process).
@@ -209,8 +222,23 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *transport) send(req *http.Request, cancel context.CancelFunc) (*http.Response, error) {
 	ctx := req.Context()
 	resp, err := t.next.RoundTrip(req)
-	if err != nil {
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close() // a RoundTripper should not return both; net/http ignores such a response too
+		}
 		return nil, contextError(ctx, err)
+	case resp == nil: // a caller's transport broke its contract; net/http's Client makes this an error too
+		return nil, fmt.Errorf("the transport (%T) returned no response and no error", t.next)
+	case resp.Body == nil: // allowed of a RoundTripper (httpmock does it): an empty body, as net/http's Client reads it
+		resp.Body = http.NoBody
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// net/http follows no 3xx without a Location, nor parses one that
+		// is not there: the 3xx becomes its *APIError after one attempt,
+		// whatever the Location held (an unparsable one would otherwise be a
+		// connection error) and whatever CheckRedirect says.
+		resp.Header.Del("Location")
 	}
 	if cancel != nil || t.closeOnDone && ctx.Done() != nil {
 		g := &boundBody{ctx: ctx, body: resp.Body, cancel: cancel}
@@ -264,7 +292,7 @@ var errAttemptTimeout error = attemptTimeoutError{}
 type attemptTimeoutError struct{}
 
 func (attemptTimeoutError) Error() string {
-	return "no complete answer within the attempt timeout (WithAttemptTimeout)"
+	return "no complete answer within the attempt timeout (WithAttemptTimeout, or the Timeout of WithHTTPClient's client)"
 }
 func (attemptTimeoutError) Timeout() bool        { return true }
 func (attemptTimeoutError) Temporary() bool      { return true }

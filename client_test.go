@@ -2,21 +2,28 @@ package ecloud
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 func TestNewClientRejectsBadOptions(t *testing.T) {
@@ -256,12 +263,18 @@ func TestSecretsNeverLeak(t *testing.T) {
 	)
 	secrets := []string{apiKey, password, token, url.PathEscape(token), base64.StdEncoding.EncodeToString([]byte("admin:" + password))}
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "_accept") {
+		w.Header().Set("X-Ratelimit-Limit", r.Header.Get("Authorization"))
+		w.Header().Set("X-Ratelimit-Remaining", "1 "+strings.TrimPrefix(r.Header.Get("Authorization"), "ApiKey "))
+		w.Header().Set("X-Ratelimit-Interval", r.URL.EscapedPath())
+		switch {
+		case strings.HasSuffix(r.URL.Path, "_accept"):
 			w.WriteHeader(502)
 			fmt.Fprintf(w, "<html>upstream failed for %s with %s</html>", r.URL.EscapedPath(), r.Header.Get("Authorization"))
-			return
+		case r.Method == http.MethodDelete:
+			writeError(w, 429, "root.rate_limited", "slow down")
+		default:
+			writeError(w, 404, CodeOrganizationInvitationNotFound, "Invitation "+token+" not found")
 		}
-		writeError(w, 404, CodeOrganizationInvitationNotFound, "Invitation "+token+" not found")
 	})
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -282,11 +295,17 @@ func TestSecretsNeverLeak(t *testing.T) {
 			texts = append(texts, err.Error(), fmt.Sprintf("%v|%+v", err, err))
 			var apiErr *APIError
 			if errors.As(err, &apiErr) {
-				texts = append(texts, string(apiErr.Body))
+				texts = append(texts, string(apiErr.Body), fmt.Sprintf("%+v", apiErr.RateLimit))
 				for _, d := range apiErr.Errors {
 					texts = append(texts, d.Message)
 				}
+				if apiErr.StatusCode == 429 && apiErr.RateLimit != nil {
+					texts = append(texts, fmt.Sprintf("%+v", *apiErr.RateLimit))
+				}
 			}
+		}
+		if rl, ok := c.RateLimit(); ok {
+			texts = append(texts, fmt.Sprintf("%+v", rl))
 		}
 		texts = append(texts, fmt.Sprintf("%v %+v %#v %s", c, c, c, c), fmt.Sprintf("%v %+v", reflect.ValueOf(c).Elem(), reflect.ValueOf(c).Elem()))
 	}
@@ -415,6 +434,17 @@ func TestRateLimitHeadersAreLenient(t *testing.T) {
 			t.Errorf("raw values lost: %+v", got)
 		}
 	}
+	// Raw values are bounded and redacted, parsed values kept.
+	h := http.Header{}
+	h.Set("x-ratelimit-limit", "100 SECRET-KEY")
+	h.Set("x-ratelimit-remaining", "7 tok-1")
+	h.Set("x-ratelimit-interval", strings.Repeat("6", maxRawRateLimit+1))
+	got := parseRateLimit(h, []string{"SECRET-KEY"}, []string{"tok-1"})
+	want := RateLimit{Limit: 100, Remaining: 7, Interval: 1000 * time.Hour,
+		RawLimit: "100 [redacted]", RawRemaining: "7 [redacted]", RawInterval: "", ObservedAt: got.ObservedAt}
+	if *got != want {
+		t.Errorf("parseRateLimit kept %+v, want %+v", *got, want)
+	}
 	if parseRateLimit(http.Header{"Content-Type": {"x"}}) != nil {
 		t.Error("a response without the headers produced a RateLimit")
 	}
@@ -509,46 +539,124 @@ func TestRedactionBeforeTheCut(t *testing.T) {
 	}
 }
 
-// TestSecretsRedactedInCodesAndCauses: a server that echoes a token in the
-// x-cloud-error-codes header, in errors[].code or errors[].fields, or in a
-// Location header that cannot be parsed, gets the token into no error
-// string: not Error(), not the fields of the *APIError, not the text of
-// the cause a *RequestError unwraps to.
+// TestSecretsRedactedInCodesAndCauses: a server that echoes the API key or
+// an invitation token where the SDK keeps or quotes what it sent gets neither
+// into any error text: not Error(), %+v or %#v of the error or of any step
+// of its Unwrap chain, not the fields of an *APIError (a Body that JSON
+// escapes them is read decoded). The places: the x-cloud-error-codes
+// header, errors[].code and errors[].fields; a 2xx body that cannot be
+// decoded (the date-time parse error quotes the value) or checked (the SAML
+// metadata's root element); a raw body that escapes them as JSON may (\/,
+// \u00XX, \"); and the text of a caller's transport error.
 func TestSecretsRedactedInCodesAndCauses(t *testing.T) {
 	t.Parallel()
-	const token = "tok-SECRET-TOKEN-123456"
-	codes := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Cloud-Error-Codes", "organization.invitation_not_found, invitation."+token)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(404)
-		fmt.Fprintf(w, `{"errors":[{"code":"invitation.%s","message":"not found","fields":["%s"]}]}`, token, token)
-	})
-	location := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Location", "/%zz"+r.URL.Path)
-		w.WriteHeader(http.StatusFound)
-	})
-	_, err := newTestClient(t, codes.URL).GetOrganizationInvitation(context.Background(), token)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !apiErr.HasCode(CodeOrganizationInvitationNotFound) {
-		t.Fatalf("err = %v, want the 404 *APIError", err)
+	const (
+		// A base64 key may hold "/", "+" and "="; the others are escaped by
+		// JSON encoders as \", \u003c, \u003e and \u0026.
+		anyKey = `SECRET/KEY+"0123456789<abcdef>&=`
+		token  = "tok-SECRET-TOKEN-123456"
+	)
+	// forms are the secrets as they may appear in a text: as they are,
+	// escaped for a URL path, escaped by a JSON encoder (with "/" as \/ or
+	// not), and those quoted again by Go.
+	forms := func(secrets ...string) []string {
+		var all []string
+		for _, secret := range secrets {
+			j, _ := json.Marshal(secret)
+			inner := string(j[1 : len(j)-1])
+			for _, form := range []string{secret, url.PathEscape(secret), inner, strings.ReplaceAll(inner, "/", `\/`)} {
+				q := strconv.Quote(form)
+				all = append(all, form, q[1:len(q)-1])
+			}
+		}
+		return all
 	}
-	texts := append([]string{err.Error()}, apiErr.Codes...)
-	for _, d := range apiErr.Errors {
-		texts = append(append(texts, d.Code, d.Message), d.Fields...)
+	// echoed reads the key and the token back from a request.
+	echoed := func(r *http.Request) (string, string) {
+		return strings.TrimPrefix(r.Header.Get("Authorization"), "ApiKey "), path.Base(strings.TrimSuffix(r.URL.Path, "/_accept"))
 	}
-
-	_, err = newTestClient(t, location.URL).GetOrganizationInvitation(context.Background(), token)
-	var reqErr *RequestError
-	if !errors.As(err, &reqErr) || errors.Unwrap(err) == nil {
-		t.Fatalf("err = %v, want a *RequestError with a cause", err)
+	invitation := func(createdAt string) string {
+		j, _ := json.Marshal(createdAt)
+		return fmt.Sprintf(`{"token":"t","email":"a@example.com","created_at":%s,"expires_at":"2026-01-01T00:00:00Z","organization":{"id":"o"}}`, j)
 	}
-	texts = append(texts, err.Error(), errors.Unwrap(err).Error(), fmt.Sprintf("%+v", reqErr.Err))
-	if !strings.Contains(errors.Unwrap(err).Error(), "Location") {
-		t.Errorf("the cause %q does not say what failed", errors.Unwrap(err))
-	}
-	for _, text := range texts {
-		if strings.Contains(text, token) {
-			t.Errorf("the token leaked in %q", text)
+	getInvitation := func(c *Client) error { _, err := c.GetOrganizationInvitation(context.Background(), token); return err }
+	for _, tc := range []struct {
+		name      string
+		key       string // anyKey when empty
+		serve     http.HandlerFunc
+		transport http.RoundTripper // instead of the server
+		call      func(*Client) error
+		want      string // in the error's text
+	}{
+		{"codes", "", func(w http.ResponseWriter, r *http.Request) {
+			_, tok := echoed(r)
+			w.Header().Set("X-Cloud-Error-Codes", "organization.invitation_not_found, invitation."+tok)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(404)
+			fmt.Fprintf(w, `{"errors":[{"code":"invitation.%s","message":"not found","fields":["%s"]}]}`, tok, tok)
+		}, nil, getInvitation, CodeOrganizationInvitationNotFound},
+		{"2xx_date_time_holds_the_token", "", func(w http.ResponseWriter, r *http.Request) {
+			_, tok := echoed(r)
+			io.WriteString(w, invitation(tok))
+		}, nil, getInvitation, "decoding the 200 response"},
+		{"2xx_date_time_holds_the_key", "", func(w http.ResponseWriter, r *http.Request) {
+			k, _ := echoed(r)
+			io.WriteString(w, invitation(k))
+		}, nil, getInvitation, "decoding the 200 response"},
+		{"2xx_metadata_root_is_the_key", "sekret-api-key-123", func(w http.ResponseWriter, r *http.Request) {
+			k, _ := echoed(r)
+			io.WriteString(w, "<"+k+"/>")
+		}, nil, func(c *Client) error {
+			_, err := c.GetOrganizationIdPMetadata(context.Background(), "o1")
+			return err
+		}, "not SAML metadata"},
+		{"raw_body_JSON_escapes", "", func(w http.ResponseWriter, r *http.Request) {
+			k, tok := echoed(r)
+			escaped, _ := json.Marshal(k) // \" and the HTML escapes \u003c \u003e \u0026
+			w.WriteHeader(401)
+			fmt.Fprintf(w, `{"error":%s,"key":%s,"token":"\u%04X%s","tail":"%s"}`,
+				strings.ReplaceAll(string(escaped), "/", `\/`), escaped, tok[0], tok[1:], strings.ReplaceAll(url.PathEscape(tok), "-", `\u002d`))
+		}, nil, getInvitation, "401 Unauthorized"},
+		{"transport_error_quotes_the_request", "", nil, roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return nil, fmt.Errorf("proxy refused %s with %s", r.URL.EscapedPath(), r.Header.Get("Authorization"))
+		}), getInvitation, "proxy refused"},
+	} {
+		key := cmp.Or(tc.key, anyKey)
+		opts := []Option{WithAPIKey(key)}
+		if tc.transport != nil {
+			opts = append(opts, WithHTTPClient(&http.Client{Transport: tc.transport}))
+		} else {
+			opts = append(opts, WithBaseURL(newFakeAPI(t, tc.serve).URL))
+		}
+		err := tc.call(mustClient(t, append(opts, WithRetryPolicy(RetryPolicy{}))...))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want an error that says %q", tc.name, err, tc.want)
+			continue
+		}
+		var texts []string
+		for e := err; e != nil; e = errors.Unwrap(e) {
+			texts = append(texts, e.Error(), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e))
+		}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			texts = append(texts, apiErr.Codes...)
+			for _, d := range apiErr.Errors {
+				texts = append(append(texts, d.Code, d.Message), d.Fields...)
+			}
+			var body map[string]string
+			if json.Unmarshal(apiErr.Body, &body) == nil {
+				for _, v := range body {
+					texts = append(texts, v)
+				}
+			}
+			texts = append(texts, string(apiErr.Body))
+		}
+		for _, text := range texts {
+			for _, secret := range forms(key, token) {
+				if strings.Contains(text, secret) {
+					t.Errorf("%s: a secret leaked in %q", tc.name, text)
+				}
+			}
 		}
 	}
 }
@@ -590,6 +698,67 @@ func TestZeroAndNilClientsReturnErrors(t *testing.T) {
 		c.CloseIdleConnections()
 		if _, ok := c.RateLimit(); ok || c.BaseURL() != "" {
 			t.Errorf("%s client reports a rate limit or a base URL", name)
+		}
+	}
+}
+
+// roundTripFunc is a caller's transport in a few lines.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestCallerTransportOddAnswers: a transport given with WithHTTPClient may
+// answer without a body (httpmock does for a bodyless *http.Response), which
+// is an empty body, or with neither a response nor an error, which is an
+// error: net/http's Client takes both so, and the SDK never panics on them,
+// with the attempt timeout (which wraps every body) or without.
+func TestCallerTransportOddAnswers(t *testing.T) {
+	t.Parallel()
+	mock := httpmock.NewMockTransport()
+	bodyless := func(status int) httpmock.Responder {
+		return httpmock.ResponderFromResponse(&http.Response{StatusCode: status})
+	}
+	mock.RegisterResponder(http.MethodDelete, "=~/role_mappings$", bodyless(http.StatusNoContent))
+	mock.RegisterResponder(http.MethodGet, "=~/invitations$", bodyless(http.StatusOK))
+	mock.RegisterResponder(http.MethodGet, "=~/organizations/o1$", bodyless(http.StatusNotFound))
+	var nilAnswers atomic.Int32
+	nothing := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		nilAnswers.Add(1)
+		return nil, nil
+	})
+	for _, timeout := range []time.Duration{DefaultAttemptTimeout, 0} {
+		ctx := context.Background()
+		noPanic := func(name string, call func() error) error {
+			t.Helper()
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("attempt timeout %v, %s: panic: %v", timeout, name, p)
+				}
+			}()
+			return call()
+		}
+		c := mustClient(t, WithAPIKey("k"), WithHTTPClient(&http.Client{Transport: mock}), WithRetryPolicy(noWait), WithAttemptTimeout(timeout))
+		if err := noPanic("204 without a body", func() error { return c.DeleteRoleMappings(ctx, "o1") }); err != nil {
+			t.Errorf("attempt timeout %v: a 204 without a body: %v", timeout, err)
+		}
+		err := noPanic("200 without a body", func() error { _, err := c.ListOrganizationInvitations(ctx, "o1"); return err })
+		if err == nil || !strings.Contains(err.Error(), "decoding the 200 response") {
+			t.Errorf("attempt timeout %v: a 200 without a body: err = %v, want a decoding error", timeout, err)
+		}
+		err = noPanic("404 without a body", func() error { _, err := c.GetOrganization(ctx, "o1"); return err })
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("attempt timeout %v: a 404 without a body: err = %v, want ErrNotFound", timeout, err)
+		}
+
+		nilAnswers.Store(0)
+		c = mustClient(t, WithAPIKey("k"), WithHTTPClient(&http.Client{Transport: nothing}), WithRetryPolicy(noWait), WithAttemptTimeout(timeout))
+		err = noPanic("no response, no error", func() error { _, err := c.ListOrganizations(ctx); return err })
+		var reqErr *RequestError
+		if !errors.As(err, &reqErr) || !strings.Contains(err.Error(), "no response and no error") {
+			t.Errorf("attempt timeout %v: no response and no error: err = %v, want a *RequestError that says so", timeout, err)
+		}
+		if got := nilAnswers.Load(); got != 1+int32(noWait.MaxRetries) {
+			t.Errorf("attempt timeout %v: the transport was asked %d times, want %d (a GET is retried)", timeout, got, 1+noWait.MaxRetries)
 		}
 	}
 }

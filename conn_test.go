@@ -5,12 +5,15 @@ package ecloud
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -261,6 +264,89 @@ func TestRetriedErrorBodiesAreDrained(t *testing.T) {
 		}
 		if got := f.conns.Load(); got != 1 {
 			t.Errorf("%d-byte bodies: 3 attempts used %d connections, want 1", size, got)
+		}
+	}
+}
+
+// TestConnNetHTTPResendsOnlyBodylessGETs pins the one re-send left to
+// net/http (see the README's retry rules): over HTTP/1.1, a GET without a
+// body on a kept-alive connection that the server closes without answering
+// is sent again on the next idle connection, so up to once per idle
+// connection the server closes that way, then once on a new one. PUT,
+// DELETE and POST are never sent twice by net/http, and over https (where
+// every request carries a body, see mayUseHTTP2) neither is a GET. Each call
+// here has MaxRetries 0 and finds 4 idle connections that the server closes
+// as soon as it has read a request.
+func TestConnNetHTTPResendsOnlyBodylessGETs(t *testing.T) {
+	t.Parallel()
+	const idle = 4
+	calls := []struct {
+		name string
+		call func(*Client) error
+	}{
+		{"GET", func(c *Client) error { _, err := c.ListOrganizations(context.Background()); return err }},
+		{"PUT", func(c *Client) error {
+			_, err := c.UpdateOrganization(context.Background(), "o1", UpdateOrganizationRequest{Name: Ptr("n")})
+			return err
+		}},
+		{"DELETE", func(c *Client) error {
+			return c.DeleteOrganizationInvitations(context.Background(), "o1", []string{"tok-1"})
+		}},
+		{"POST", func(c *Client) error {
+			_, err := c.CreateOrganizationInvitations(context.Background(), "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}})
+			return err
+		}},
+		{"POST_without_a_body", func(c *Client) error { return c.AcceptOrganizationInvitation(context.Background(), "tok-1") }},
+	}
+	for _, tc := range calls {
+		for _, useTLS := range []bool{false, true} {
+			var hangUp atomic.Bool
+			var inFlight sync.WaitGroup
+			inFlight.Add(idle)
+			f := startFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				if hangUp.Load() {
+					if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+						conn.Close() // the whole request read, then no answer
+					}
+					return
+				}
+				inFlight.Done()
+				inFlight.Wait() // the first calls hold until all are in flight: one connection each
+				io.WriteString(w, `{"organizations":[]}`)
+			}, useTLS)
+			opts := []Option{WithRetryPolicy(RetryPolicy{})}
+			if useTLS {
+				pool := x509.NewCertPool()
+				pool.AddCert(f.Certificate())
+				opts = append(opts, WithTLSConfig(&tls.Config{RootCAs: pool}))
+			}
+			c := newTestClient(t, f.URL, opts...)
+			var wg sync.WaitGroup
+			for range idle {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := c.ListOrganizations(context.Background()); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			if n := f.conns.Load(); n != idle {
+				t.Fatalf("setup: %d connections, want %d", n, idle)
+			}
+			before := f.requests.Load()
+			hangUp.Store(true)
+			err := tc.call(c)
+			sends := f.requests.Load() - before
+			want := int32(1)
+			if tc.name == "GET" && !useTLS {
+				want = idle + 1
+			}
+			if err == nil || sends < 1 || sends > want {
+				t.Errorf("%s (TLS %t): the server saw the call %d times (err %v), want 1 to %d and an error", tc.name, useTLS, sends, err, want)
+			}
 		}
 	}
 }

@@ -109,19 +109,23 @@
 //
 // # Retries
 //
-// GET, PUT and DELETE are retried on connection errors (an attempt without
-// its whole answer within the attempt timeout is one), 429, 502, 503 and
-// 504; POST only on 429 and when the request never left (a refused
-// connection), since the API has no idempotency key. Waits grow
-// exponentially with jitter between RetryPolicy.MinWait and MaxWait, after a
-// connection error as after an error status; Retry-After is honoured on 429
-// and 503 unless it exceeds MaxWait, in which case the *APIError comes back
-// at once with RetryAfter set. A backoff that would outlive the context's
+// GET, PUT and DELETE are retried on connection errors (an attempt without its
+// whole answer within the attempt timeout is one), 429, 502, 503 and 504; POST
+// only on 429 and when the request never left (a refused connection), since
+// the API has no idempotency key. Waits grow exponentially with jitter between
+// RetryPolicy.MinWait and MaxWait, after a connection error as after an error
+// status. Retry-After, on 429 and 503, can lengthen a wait but never shorten
+// it below the backoff; when it exceeds MaxWait the *APIError comes back at
+// once with RetryAfter set. A backoff that would outlive the context's
 // deadline is not started. Requests are sent again only by these retries,
 // never by the transport underneath after part of a request was sent, so a
-// call reaches the server at most 1 + MaxRetries times. WithRateLimit paces
-// every attempt. See RetryPolicy, WithRetryPolicy, WithAttemptTimeout
-// (DefaultAttemptTimeout, 60 s, unless set) and WithRetryNonIdempotent.
+// call reaches the server at most 1 + MaxRetries times, with one exception,
+// net/http's own, over plain http:// only: a GET whose kept-alive connection
+// is closed without an answer is sent again on the next idle connection, up to
+// once per idle connection closed that way and once on a new one; PUT, DELETE
+// and POST never are. WithRateLimit paces every attempt. See RetryPolicy,
+// WithRetryPolicy, WithAttemptTimeout (DefaultAttemptTimeout, 60 s, unless
+// set) and WithRetryNonIdempotent.
 //
 // # Limits
 //

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,7 +278,7 @@ func (c *Client) newAPIError(r *call, status int, header http.Header, body []byt
 	}
 	switch status {
 	case http.StatusTooManyRequests:
-		e.RateLimit = parseRateLimit(header)
+		e.RateLimit = parseRateLimit(header, c.cred.secrets, r.secrets)
 		fallthrough
 	case http.StatusServiceUnavailable:
 		e.RetryAfter, _ = parseRetryAfter(header.Get("Retry-After"), time.Now())
@@ -320,62 +319,3 @@ func decodeErrorBody(body []byte) (details []ErrorDetail, ok bool) {
 	}
 	return reply.Errors, true
 }
-
-// redacted replaces a secret in error texts.
-const redacted = "[redacted]"
-
-// redact replaces every secret (credentials, invitation tokens, and the
-// escaped form of each) in s with "[redacted]".
-func redact(s string, lists ...[]string) string {
-	for _, list := range lists {
-		for _, secret := range list {
-			if secret == "" {
-				continue
-			}
-			s = strings.ReplaceAll(s, secret, redacted)
-			if escaped := url.PathEscape(secret); escaped != secret {
-				s = strings.ReplaceAll(s, escaped, redacted)
-			}
-		}
-	}
-	return s
-}
-
-// redactTail replaces the beginning of a secret (or of its escaped form) left
-// at the end of s, where s was cut, with "[redacted]".
-func redactTail(s string, lists ...[]string) string {
-	for _, list := range lists {
-		for _, secret := range list {
-			for _, form := range []string{secret, url.PathEscape(secret)} {
-				for k := min(len(form)-1, len(s)); k > 0; k-- {
-					if strings.HasSuffix(s, form[:k]) {
-						s = s[:len(s)-k] + redacted
-						break
-					}
-				}
-			}
-		}
-	}
-	return s
-}
-
-// redactError returns err, or, when its text holds a secret, an error with
-// the redacted text that still matches what err matches (errors.Is and
-// errors.As see through it; errors.Unwrap does not, so that the raw text
-// cannot be reached by unwrapping).
-func redactError(err error, lists ...[]string) error {
-	msg := err.Error()
-	if clean := redact(msg, lists...); clean != msg {
-		return &redactedError{msg: clean, err: err}
-	}
-	return err
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string        { return e.msg }
-func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
-func (e *redactedError) As(target any) bool   { return errors.As(e.err, target) }

@@ -288,6 +288,40 @@ func TestRetryAfterAboveMaxWaitReturnsAtOnce(t *testing.T) {
 	}
 }
 
+// TestRetryAfterNeverShortensTheBackoff: a 429 or 503 whose Retry-After is
+// 0 or a date in the past is retried after the backoff, at least MinWait,
+// like any other: a server that sends "Retry-After: 0" does not get the
+// whole retry budget at once.
+func TestRetryAfterNeverShortensTheBackoff(t *testing.T) {
+	t.Parallel()
+	const wait = 60 * time.Millisecond
+	for _, tc := range []struct {
+		status     int
+		retryAfter string
+	}{
+		{429, "0"},
+		{503, "0"},
+		{429, "Mon, 01 Jan 2001 00:00:00 GMT"},
+	} {
+		var seen arrivals
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+			seen.add()
+			w.Header().Set("Retry-After", tc.retryAfter)
+			writeError(w, tc.status, "root.busy", "busy")
+		})
+		c := newTestClient(t, f.URL, WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinWait: wait, MaxWait: wait}))
+		var apiErr *APIError
+		if _, err := c.ListOrganizations(context.Background()); !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Attempts != 4 {
+			t.Fatalf("%d, Retry-After %q: err = %v, want the %d *APIError after 4 attempts", tc.status, tc.retryAfter, err, tc.status)
+		}
+		for i, gap := range seen.gaps() {
+			if gap < wait {
+				t.Errorf("%d, Retry-After %q: retry %d came %v after the attempt before it, want at least MinWait (%v)", tc.status, tc.retryAfter, i+1, gap, wait)
+			}
+		}
+	}
+}
+
 func TestCancelDuringBackoffReturnsPromptly(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -85,7 +85,8 @@ func (c *Client) GetOrganizationIdPMetadata(ctx context.Context, organizationID 
 		return nil, err
 	}
 	if err := checkSAMLMetadata(out); err != nil {
-		return nil, fmt.Errorf("ecloud: %s: the 200 response is not SAML metadata: %w", op, err)
+		// The text of err may quote the document, which a server could make echo the credential.
+		return nil, fmt.Errorf("ecloud: %s: the 200 response is not SAML metadata: %w", op, redactError(err, c.cred.secrets))
 	}
 	return out, nil
 }

@@ -1,6 +1,10 @@
 package ecloud
 
 import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -28,7 +32,13 @@ type OrganizationList struct {
 }
 
 // OrganizationInvitation is an invitation to join an organization. Token is a
-// secret: whoever holds it can accept the invitation.
+// secret: whoever holds it can accept the invitation. So an invitation
+// prints (with fmt, whatever the verb, also through a pointer or in a slice)
+// and logs (with log/slog) its Token as "[redacted]"; read the field for the
+// token itself. JSON encoding keeps the token: it is the API's format. So
+// does slog's JSONHandler for a slice of invitations, which it encodes as
+// JSON without asking each element for its LogValue: log invitations one
+// at a time, or what you need of them.
 //
 // Expired becomes true once ExpiresAt has passed, also for an invitation that
 // was accepted before it expired: check AcceptedAt first. An invitation is
@@ -43,6 +53,35 @@ type OrganizationInvitation struct {
 	AcceptedAt      *time.Time       `json:"accepted_at,omitempty"`
 	Organization    Organization     `json:"organization"`
 	RoleAssignments *RoleAssignments `json:"role_assignments,omitempty"`
+}
+
+// Format prints the invitation with its Token as "[redacted]", for every
+// verb and flag of package fmt (%v, %+v, %#v, %s, ...).
+func (inv OrganizationInvitation) Format(f fmt.State, verb rune) {
+	s := fmt.Sprintf(fmt.FormatString(f, verb), inv.redacted())
+	if verb == 'v' && f.Flag('#') {
+		s = strings.Replace(s, "ecloud.invitationFields{", "ecloud.OrganizationInvitation{", 1)
+	}
+	io.WriteString(f, s)
+}
+
+// LogValue is the invitation as log/slog shows it: with its Token as
+// "[redacted]", its fields under their JSON names in a JSONHandler, as %+v
+// prints them in a TextHandler.
+func (inv OrganizationInvitation) LogValue() slog.Value {
+	return slog.AnyValue(inv.redacted())
+}
+
+// invitationFields is an OrganizationInvitation without its methods, to
+// print or log one without calling Format or LogValue again.
+type invitationFields OrganizationInvitation
+
+// redacted returns the invitation's fields with a Token, if any, replaced.
+func (inv OrganizationInvitation) redacted() invitationFields {
+	if inv.Token != "" {
+		inv.Token = redacted
+	}
+	return invitationFields(inv)
 }
 
 // OrganizationMembership is a user's membership of an organization.

@@ -1,7 +1,11 @@
 package ecloud
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,6 +201,49 @@ func TestModelDateTimesAreTimes(t *testing.T) {
 	err := json.Unmarshal([]byte(`{"created_at":"yesterday"}`), &inv)
 	if err == nil {
 		t.Errorf("decoding created_at \"yesterday\" succeeded: %v", inv.CreatedAt)
+	}
+}
+
+// TestModelInvitationPrintsNoToken: an invitation printed with any fmt
+// verb, as a value, a pointer or in a slice, or logged with slog's text or
+// JSON handler, shows its token as [redacted] and its other fields as
+// before; JSON encoding keeps the token.
+func TestModelInvitationPrintsNoToken(t *testing.T) {
+	t.Parallel()
+	const token = "tok-0123456789abcdef"
+	inv := OrganizationInvitation{Token: token, Email: "ada@example.com", Organization: Organization{ID: "org-1"}}
+	var texts []string
+	for _, v := range []any{inv, &inv, []OrganizationInvitation{inv, inv}, []*OrganizationInvitation{&inv}} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%20v"} {
+			texts = append(texts, fmt.Sprintf(verb, v))
+		}
+		texts = append(texts, fmt.Sprint(v), fmt.Sprintln(v))
+	}
+	var text, jsonLog bytes.Buffer
+	for _, l := range []*slog.Logger{slog.New(slog.NewTextHandler(&text, nil)), slog.New(slog.NewJSONHandler(&jsonLog, nil))} {
+		l.Info("invited", "invitation", inv, "pointer", &inv)
+		l.Info("invited", slog.Group("g", "invitation", inv))
+	}
+	slog.New(slog.NewTextHandler(&text, nil)).Info("invited", "invitations", []OrganizationInvitation{inv})
+	texts = append(texts, text.String(), jsonLog.String())
+	for _, s := range texts {
+		if strings.Contains(s, token) || !strings.Contains(s, "ada@example.com") && !strings.Contains(s, "0x") {
+			t.Errorf("printed with its token, or without its other fields: %s", s)
+		}
+	}
+	for _, want := range []string{`ecloud.OrganizationInvitation{Token:"[redacted]", Email:"ada@example.com"`, `{Token:[redacted] Email:ada@example.com `} {
+		if s := fmt.Sprintf("%#v %+v", inv, inv); !strings.Contains(s, want) {
+			t.Errorf("printed %s, want %s", s, want)
+		}
+	}
+	if want := `"invitation":{"token":"[redacted]","email":"ada@example.com",`; !strings.Contains(jsonLog.String(), want) {
+		t.Errorf("the JSON log line %s lacks %s", jsonLog.String(), want)
+	}
+	if b, _ := json.Marshal([]OrganizationInvitation{inv}); !bytes.Contains(b, []byte(`"token":"`+token+`"`)) {
+		t.Errorf("JSON encoding lost the token: %s", b)
+	}
+	if empty := fmt.Sprintf("%+v", OrganizationInvitation{}); !strings.Contains(empty, "{Token: Email:") {
+		t.Errorf("an invitation without a token prints %s", empty)
 	}
 }
 

@@ -100,12 +100,15 @@ func WithInsecureHTTP() Option {
 }
 
 // WithHTTPClient makes the client send every request through hc's Transport,
-// with hc's Jar and Timeout. hc itself is never modified, and its
-// CheckRedirect is not used: the API never redirects, so the client returns
-// any 3xx answer as an *APIError instead of following it. The SDK's own
-// transport keeps up to 64 idle connections per host; give yours a Transport
-// with a MaxIdleConnsPerHost that matches your concurrency, or connections
-// churn.
+// with hc's Jar. hc's Timeout, if set, bounds each attempt as
+// WithAttemptTimeout does, the shorter of the two applying: an attempt
+// without its whole answer in time is a connection error under the retry
+// rules (a GET is retried, a POST is not). hc itself is never modified, and
+// its CheckRedirect is not used: the API never redirects, so the client
+// returns any 3xx answer as an *APIError instead of following it. The SDK's
+// own transport keeps up to 64 idle connections per host; give yours a
+// Transport with a MaxIdleConnsPerHost that matches your concurrency, or
+// connections churn.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -142,8 +145,9 @@ func WithUserAgent(product string) Option {
 	}
 }
 
-// WithRetryPolicy replaces DefaultRetryPolicy. Negative values, or a MaxWait
-// below MinWait, are errors.
+// WithRetryPolicy replaces DefaultRetryPolicy. Negative values, a MaxWait
+// below MinWait, or a MaxWait without a MinWait (which would never wait) are
+// errors.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
 		if err := p.validate(); err != nil {
@@ -171,7 +175,8 @@ func WithRetryNonIdempotent() Option {
 // body, must arrive within d, or the attempt fails as a connection error would
 // (GET, PUT and DELETE are retried, POST is not, since it may have reached the
 // server). The default is DefaultAttemptTimeout; 0 turns the bound off, so
-// only the context limits a call; a negative d is an error.
+// only the context limits a call (and the Timeout of WithHTTPClient's
+// client, if it has one); a negative d is an error.
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

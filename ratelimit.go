@@ -10,7 +10,9 @@ import (
 // RateLimit holds the x-ratelimit-* headers of a response. Their format is not
 // documented, so each is kept raw and also parsed leniently: the leading
 // integer of Limit and Remaining (-1 when there is none), and Interval as
-// seconds ("60") or a Go duration ("1m").
+// seconds ("60") or a Go duration ("1m"). A raw value is kept only up to 64
+// bytes (a longer one, which no real header is, is dropped), with
+// credentials and invitation tokens in it redacted.
 type RateLimit struct {
 	Limit        int
 	Remaining    int
@@ -33,22 +35,29 @@ func (c *Client) RateLimit() (RateLimit, bool) {
 	return RateLimit{}, false
 }
 
-func (c *Client) observeRateLimit(h http.Header) {
-	if rl := parseRateLimit(h); rl != nil {
+func (c *Client) observeRateLimit(h http.Header, r *call) {
+	if rl := parseRateLimit(h, c.cred.secrets, r.secrets); rl != nil {
 		c.rateLimit.Store(rl)
 	}
 }
 
-// parseRateLimit returns nil when the response has none of the headers.
-func parseRateLimit(h http.Header) *RateLimit {
+// maxRawRateLimit bounds a raw x-ratelimit-* value that RateLimit keeps.
+const maxRawRateLimit = 64
+
+// parseRateLimit returns nil when the response has none of the headers. The
+// raw values it keeps are bounded, and the secrets of lists redacted.
+func parseRateLimit(h http.Header, lists ...[]string) *RateLimit {
 	limit, remaining, interval := h["X-Ratelimit-Limit"], h["X-Ratelimit-Remaining"], h["X-Ratelimit-Interval"]
 	if len(limit)+len(remaining)+len(interval) == 0 {
 		return nil
 	}
-	rl := &RateLimit{RawLimit: first(limit), RawRemaining: first(remaining), RawInterval: first(interval), ObservedAt: time.Now()}
-	rl.Limit = leadingInt(rl.RawLimit)
-	rl.Remaining = leadingInt(rl.RawRemaining)
-	rl.Interval = lenientDuration(rl.RawInterval)
+	rl := &RateLimit{
+		Limit:      leadingInt(first(limit)),
+		Remaining:  leadingInt(first(remaining)),
+		Interval:   lenientDuration(first(interval)),
+		ObservedAt: time.Now(),
+	}
+	rl.RawLimit, rl.RawRemaining, rl.RawInterval = rawValue(limit, lists), rawValue(remaining, lists), rawValue(interval, lists)
 	return rl
 }
 
@@ -57,6 +66,16 @@ func first(values []string) string {
 		return ""
 	}
 	return strings.TrimSpace(values[0])
+}
+
+// rawValue is the first of values as RateLimit keeps it: "" when longer
+// than maxRawRateLimit, and redacted.
+func rawValue(values []string, lists [][]string) string {
+	v := first(values)
+	if len(v) > maxRawRateLimit {
+		return ""
+	}
+	return redact(v, lists...)
 }
 
 func leadingInt(s string) int {

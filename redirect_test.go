@@ -63,28 +63,50 @@ func (s *seenRequests) all() []string {
 }
 
 // TestRedirectsAreNotFollowed: the API never redirects, so any 3xx is
-// returned as an *APIError of that status. Following it would turn a PUT,
+// returned as an *APIError of that status after one attempt, whatever its
+// Location (to another server, unparsable, missing) and whatever the
+// CheckRedirect of the caller's http.Client. Following it would turn a PUT,
 // DELETE or POST into a GET that "succeeds" without writing anything (301,
-// 302, 303), or send the write to another address (307, 308).
+// 302, 303), or send the write to another address (307, 308); an unparsable
+// Location must not become a connection error that is retried, nor reach the
+// error's text (it may echo a token).
 func TestRedirectsAreNotFollowed(t *testing.T) {
 	t.Parallel()
 	var target seenRequests
 	to := newFakeAPI(t, target.handler)
-	for _, status := range []int{301, 302, 303, 307, 308} {
-		origin := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-			io.Copy(io.Discard, r.Body)
-			http.Redirect(w, r, to.URL+r.URL.Path, status)
-		})
-		c := newTestClient(t, origin.URL)
-		for _, tc := range redirectCalls {
-			err := tc.call(context.Background(), c)
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Attempts != 1 {
-				t.Errorf("%d %s: err = %v, want the %d *APIError after 1 attempt", status, tc.name, err, status)
+	follow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}
+	for _, location := range []string{"to_another_server", "unparsable", "missing"} {
+		for _, status := range []int{301, 302, 303, 307, 308} {
+			origin := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				switch location {
+				case "to_another_server":
+					http.Redirect(w, r, to.URL+r.URL.Path, status)
+				case "unparsable":
+					w.Header().Set("Location", "http://[::1"+r.URL.Path)
+					w.WriteHeader(status)
+				default:
+					w.WriteHeader(status)
+				}
+			})
+			for client, c := range map[string]*Client{
+				"SDK transport":       newTestClient(t, origin.URL),
+				"caller that follows": newTestClient(t, origin.URL, WithHTTPClient(follow)),
+			} {
+				for _, tc := range redirectCalls {
+					err := tc.call(context.Background(), c)
+					var apiErr *APIError
+					if !errors.As(err, &apiErr) || apiErr.StatusCode != status || apiErr.Attempts != 1 {
+						t.Errorf("%s, %d %s, %s: err = %v, want the %d *APIError after 1 attempt", client, status, location, tc.name, err, status)
+					}
+					if err != nil && strings.Contains(fmt.Sprintf("%v %+v", err, err), "[::1") {
+						t.Errorf("%s, %d %s, %s: the error holds the Location: %v", client, status, location, tc.name, err)
+					}
+				}
 			}
-		}
-		if got, want := origin.requests.Load(), int32(len(redirectCalls)); got != want {
-			t.Errorf("%d: the origin saw %d requests, want %d", status, got, want)
+			if got, want := origin.requests.Load(), int32(2*len(redirectCalls)); got != want {
+				t.Errorf("%d %s: the origin saw %d requests, want %d", status, location, got, want)
+			}
 		}
 	}
 	if seen := target.all(); len(seen) != 0 {

@@ -134,10 +134,10 @@ func (c *Client) do(ctx context.Context, r call) error {
 		return nil
 	}
 	if err := decodeBody(x.body, r.out); err != nil {
-		return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, x.status, err)
+		return fmt.Errorf("ecloud: %s: decoding the %d response: %w", r.op, x.status, c.redactError(&r, err))
 	}
 	if err := checkRequired(r.out); err != nil {
-		return fmt.Errorf("ecloud: %s: the %d response %w", r.op, x.status, err)
+		return fmt.Errorf("ecloud: %s: the %d response %w", r.op, x.status, c.redactError(&r, err))
 	}
 	return nil
 }

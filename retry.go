@@ -24,10 +24,13 @@ import (
 // functions of their inputs, table-tested in retry_test.go; the engine's hooks
 // (the exchange below) feed them what an attempt produced.
 
-// RetryPolicy says how often and how long the client retries.
+// RetryPolicy says how often and how long the client retries. Both waits 0
+// (RetryPolicy{MaxRetries: n}) retry at once, for tests; otherwise MinWait
+// must be set: a MaxWait with a MinWait of 0 is an error from NewClient,
+// since every backoff grows from MinWait.
 type RetryPolicy struct {
 	MaxRetries int           // retries after the first attempt; 0 turns retries off
-	MinWait    time.Duration // first backoff, and the floor of every backoff
+	MinWait    time.Duration // first backoff, and the floor of every wait, Retry-After or not
 	MaxWait    time.Duration // cap for one backoff, and for an honoured Retry-After
 }
 
@@ -45,6 +48,11 @@ func (p RetryPolicy) validate() error {
 		return errors.New("ecloud: WithRetryPolicy: waits must not be negative")
 	case p.MaxWait < p.MinWait:
 		return errors.New("ecloud: WithRetryPolicy: MaxWait is below MinWait")
+	case p.MinWait == 0 && p.MaxWait > 0:
+		// Every backoff is a multiple of MinWait: such a policy would
+		// retry at once, whatever MaxWait promises.
+		return errors.New("ecloud: WithRetryPolicy: MaxWait is set but MinWait is 0, so no retry would wait: " +
+			"set MinWait, the first and shortest wait (or leave both at 0 to retry at once)")
 	}
 	return nil
 }
@@ -76,7 +84,7 @@ func (p RetryPolicy) plan(a attempt, now, deadline time.Time, rnd func(int64) in
 			if ra > p.MaxWait {
 				return decision{} // too long to sleep for the caller: return the error with RetryAfter set
 			}
-			wait = ra
+			wait = max(wait, ra) // it may lengthen the backoff, never shorten it (a "0" is no reason to hurry)
 		}
 	}
 	if !deadline.IsZero() && now.Add(wait).After(deadline) {
@@ -292,7 +300,7 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	status := 0
 	if err == nil {
 		x.status, x.header, status = resp.StatusCode, resp.Header, resp.StatusCode
-		x.c.observeRateLimit(resp.Header)
+		x.c.observeRateLimit(resp.Header, &x.r)
 		x.readBody(resp)
 		if x.bodyErr != nil && status >= 200 && status <= 299 {
 			err, status = x.bodyErr, 0

@@ -141,31 +141,40 @@ func TestRetryPlan(t *testing.T) {
 	p := RetryPolicy{MaxRetries: 3, MinWait: time.Second, MaxWait: 10 * time.Second}
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	lowest := func(int64) int64 { return 0 }
+	highest := func(n int64) int64 { return n - 1 }
 	cases := []struct {
 		name     string
 		a        attempt
 		deadline time.Time
 		want     decision
+		rnd      func(int64) int64 // lowest when nil
 	}{
-		{"GET 503 first attempt", attempt{method: "GET", number: 1, status: 503}, time.Time{}, decision{true, time.Second}},
-		{"GET 503 last retry used", attempt{method: "GET", number: 4, status: 503}, time.Time{}, decision{}},
-		{"GET 503 third attempt", attempt{method: "GET", number: 3, status: 503}, time.Time{}, decision{true, time.Second}},
-		{"POST 503", attempt{method: "POST", number: 1, status: 503}, time.Time{}, decision{}},
-		{"POST 429", attempt{method: "POST", number: 1, status: 429}, time.Time{}, decision{true, time.Second}},
-		{"GET 404", attempt{method: "GET", number: 1, status: 404}, time.Time{}, decision{}},
-		{"429 Retry-After within MaxWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "4"}, time.Time{}, decision{true, 4 * time.Second}},
-		{"503 Retry-After date", attempt{method: "GET", number: 1, status: 503, retryAfter: "Thu, 26 Nov 2026 12:00:05 GMT"}, time.Time{}, decision{true, 5 * time.Second}},
-		{"429 Retry-After above MaxWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "11"}, time.Time{}, decision{}},
-		{"502 Retry-After ignored", attempt{method: "GET", number: 1, status: 502, retryAfter: "3600"}, time.Time{}, decision{true, time.Second}},
-		{"wait ends after deadline", attempt{method: "GET", number: 1, status: 503}, now.Add(500 * time.Millisecond), decision{}},
-		{"wait ends before deadline", attempt{method: "GET", number: 1, status: 503}, now.Add(2 * time.Second), decision{true, time.Second}},
-		{"context ended", attempt{method: "GET", number: 1, status: 503, ctxErr: context.Canceled}, time.Time{}, decision{}},
-		{"POST dial refused", attempt{method: "POST", number: 1, err: dialRefused}, time.Time{}, decision{true, time.Second}},
-		{"POST reset", attempt{method: "POST", number: 1, err: readReset}, time.Time{}, decision{}},
-		{"POST 503 retryWrites", attempt{method: "POST", number: 1, status: 503, retryWrites: true}, time.Time{}, decision{true, time.Second}},
+		{"GET 503 first attempt", attempt{method: "GET", number: 1, status: 503}, time.Time{}, decision{true, time.Second}, nil},
+		{"GET 503 last retry used", attempt{method: "GET", number: 4, status: 503}, time.Time{}, decision{}, nil},
+		{"GET 503 third attempt", attempt{method: "GET", number: 3, status: 503}, time.Time{}, decision{true, time.Second}, nil},
+		{"POST 503", attempt{method: "POST", number: 1, status: 503}, time.Time{}, decision{}, nil},
+		{"POST 429", attempt{method: "POST", number: 1, status: 429}, time.Time{}, decision{true, time.Second}, nil},
+		{"GET 404", attempt{method: "GET", number: 1, status: 404}, time.Time{}, decision{}, nil},
+		{"429 Retry-After within MaxWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "4"}, time.Time{}, decision{true, 4 * time.Second}, nil},
+		{"503 Retry-After date", attempt{method: "GET", number: 1, status: 503, retryAfter: "Thu, 26 Nov 2026 12:00:05 GMT"}, time.Time{}, decision{true, 5 * time.Second}, nil},
+		{"429 Retry-After above MaxWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "11"}, time.Time{}, decision{}, nil},
+		{"429 Retry-After 0 waits MinWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "0"}, time.Time{}, decision{true, time.Second}, nil},
+		{"503 Retry-After past date waits MinWait", attempt{method: "GET", number: 2, status: 503, retryAfter: "Thu, 26 Nov 2026 11:00:00 GMT"}, time.Time{}, decision{true, time.Second}, nil},
+		{"429 Retry-After below the backoff", attempt{method: "GET", number: 3, status: 429, retryAfter: "4"}, time.Time{}, decision{true, 8 * time.Second}, highest},
+		{"502 Retry-After ignored", attempt{method: "GET", number: 1, status: 502, retryAfter: "3600"}, time.Time{}, decision{true, time.Second}, nil},
+		{"wait ends after deadline", attempt{method: "GET", number: 1, status: 503}, now.Add(500 * time.Millisecond), decision{}, nil},
+		{"wait ends before deadline", attempt{method: "GET", number: 1, status: 503}, now.Add(2 * time.Second), decision{true, time.Second}, nil},
+		{"context ended", attempt{method: "GET", number: 1, status: 503, ctxErr: context.Canceled}, time.Time{}, decision{}, nil},
+		{"POST dial refused", attempt{method: "POST", number: 1, err: dialRefused}, time.Time{}, decision{true, time.Second}, nil},
+		{"POST reset", attempt{method: "POST", number: 1, err: readReset}, time.Time{}, decision{}, nil},
+		{"POST 503 retryWrites", attempt{method: "POST", number: 1, status: 503, retryWrites: true}, time.Time{}, decision{true, time.Second}, nil},
 	}
 	for _, tc := range cases {
-		if got := p.plan(tc.a, now, tc.deadline, lowest); got != tc.want {
+		rnd := tc.rnd
+		if rnd == nil {
+			rnd = lowest
+		}
+		if got := p.plan(tc.a, now, tc.deadline, rnd); got != tc.want {
 			t.Errorf("%s: plan = %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
@@ -181,14 +190,17 @@ func TestRetryPolicyValidate(t *testing.T) {
 		{MinWait: -time.Second},
 		{MaxWait: -time.Second},
 		{MinWait: 2 * time.Second, MaxWait: time.Second},
+		{MaxRetries: 3, MaxWait: time.Second}, // would never wait
 	}
 	for _, p := range bad {
 		if _, err := NewClient(WithAPIKey("k"), WithRetryPolicy(p)); err == nil {
 			t.Errorf("NewClient accepted %+v", p)
 		}
 	}
-	if err := DefaultRetryPolicy().validate(); err != nil {
-		t.Errorf("default policy invalid: %v", err)
+	for _, p := range []RetryPolicy{DefaultRetryPolicy(), {}, {MaxRetries: 3}, {MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}} {
+		if err := p.validate(); err != nil {
+			t.Errorf("%+v: %v", p, err)
+		}
 	}
 	want := RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 	if got := DefaultRetryPolicy(); got != want {

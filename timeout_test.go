@@ -21,8 +21,9 @@ func stall(r *http.Request) {
 	}
 }
 
-// TestAttemptTimeout: with WithAttemptTimeout(d), an attempt whose headers or
-// body do not all arrive within d fails as a connection error would: GET is
+// TestAttemptTimeout: with WithAttemptTimeout(d), or the Timeout d of the
+// http.Client given to WithHTTPClient, an attempt whose headers or body do
+// not all arrive within d fails as a connection error would: GET is
 // retried, POST is not (it may have reached the server), and the error
 // matches context.DeadlineExceeded and is a net.Error timeout.
 func TestAttemptTimeout(t *testing.T) {
@@ -35,6 +36,10 @@ func TestAttemptTimeout(t *testing.T) {
 		w.(http.Flusher).Flush()
 		stall(r)
 	}
+	bounds := map[string]Option{
+		"WithAttemptTimeout":  WithAttemptTimeout(d),
+		"http.Client.Timeout": WithHTTPClient(&http.Client{Timeout: d}),
+	}
 	for _, tc := range []struct {
 		name  string
 		first http.HandlerFunc // the first request's answer; later ones get invitationsJSON
@@ -45,45 +50,47 @@ func TestAttemptTimeout(t *testing.T) {
 		{"POST_headers_stall", stallHeaders, true},
 		{"POST_body_stalls", stallBody, true},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var f *fakeAPI
-			f = newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
-				if f.requests.Load() == 1 {
-					tc.first(w, r)
+		for bound, opt := range bounds {
+			t.Run(tc.name+"/"+bound, func(t *testing.T) {
+				t.Parallel()
+				var f *fakeAPI
+				f = newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+					if f.requests.Load() == 1 {
+						tc.first(w, r)
+						return
+					}
+					w.WriteHeader(http.StatusCreated)
+					io.WriteString(w, invitationsJSON)
+				})
+				c := newTestClient(t, f.URL, opt)
+				start := time.Now()
+				var err error
+				if tc.post {
+					_, err = c.CreateOrganizationInvitations(context.Background(), "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}})
+				} else {
+					_, err = c.ListOrganizationInvitations(context.Background(), "o1")
+				}
+				elapsed := time.Since(start)
+				if elapsed < d || elapsed > 2*time.Second {
+					t.Errorf("the call took %v, want about the %v attempt timeout", elapsed, d)
+				}
+				if !tc.post {
+					if err != nil || f.requests.Load() != 2 {
+						t.Errorf("err = %v after %d requests, want success on the retry (2 requests)", err, f.requests.Load())
+					}
 					return
 				}
-				w.WriteHeader(http.StatusCreated)
-				io.WriteString(w, invitationsJSON)
-			})
-			c := newTestClient(t, f.URL, WithAttemptTimeout(d))
-			start := time.Now()
-			var err error
-			if tc.post {
-				_, err = c.CreateOrganizationInvitations(context.Background(), "o1", CreateInvitationsRequest{Emails: []string{"a@example.com"}})
-			} else {
-				_, err = c.ListOrganizationInvitations(context.Background(), "o1")
-			}
-			elapsed := time.Since(start)
-			if elapsed < d || elapsed > 2*time.Second {
-				t.Errorf("the call took %v, want about the %v attempt timeout", elapsed, d)
-			}
-			if !tc.post {
-				if err != nil || f.requests.Load() != 2 {
-					t.Errorf("err = %v after %d requests, want success on the retry (2 requests)", err, f.requests.Load())
+				var reqErr *RequestError
+				var netErr net.Error
+				if !errors.As(err, &reqErr) || reqErr.Attempts != 1 || !errors.Is(err, context.DeadlineExceeded) ||
+					!errors.As(err, &netErr) || !netErr.Timeout() {
+					t.Errorf("err = %v, want a *RequestError after 1 attempt matching context.DeadlineExceeded and a net.Error timeout", err)
 				}
-				return
-			}
-			var reqErr *RequestError
-			var netErr net.Error
-			if !errors.As(err, &reqErr) || reqErr.Attempts != 1 || !errors.Is(err, context.DeadlineExceeded) ||
-				!errors.As(err, &netErr) || !netErr.Timeout() {
-				t.Errorf("err = %v, want a *RequestError after 1 attempt matching context.DeadlineExceeded and a net.Error timeout", err)
-			}
-			if got := f.requests.Load(); got != 1 {
-				t.Errorf("the server saw %d requests, want 1 (a timed-out POST is not retried)", got)
-			}
-		})
+				if got := f.requests.Load(); got != 1 {
+					t.Errorf("the server saw %d requests, want 1 (a timed-out POST is not retried)", got)
+				}
+			})
+		}
 	}
 }
 

@@ -102,14 +102,14 @@ func TestFaultRetryAfterIsHonoured(t *testing.T) {
 	fault := ecloudtest.Fault{Status: 429, Codes: []string{ecloud.CodeOrganizationInvitationsRateLimitExceeded}, Header: http.Header{"Retry-After": {"1"}}}
 
 	srv.Fault(ecloud.OpCreateOrganizationInvitations, fault)
-	impatient := retrying(srv, ecloud.RetryPolicy{MaxRetries: 3, MaxWait: 100 * time.Millisecond})
+	impatient := retrying(srv, ecloud.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 100 * time.Millisecond})
 	_, err := impatient.CreateOrganizationInvitations(ctx, "org-1", invite)
 	if apiErr := wantAPIError(t, err, 429, ecloud.CodeOrganizationInvitationsRateLimitExceeded); apiErr.Attempts != 1 || apiErr.RetryAfter != time.Second {
 		t.Errorf("attempts %d, RetryAfter %v; want 1 and 1s", apiErr.Attempts, apiErr.RetryAfter)
 	}
 
 	srv.Fault(ecloud.OpCreateOrganizationInvitations, fault)
-	patient := retrying(srv, ecloud.RetryPolicy{MaxRetries: 1, MaxWait: 5 * time.Second})
+	patient := retrying(srv, ecloud.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: 5 * time.Second})
 	if _, err := patient.CreateOrganizationInvitations(ctx, "org-1", invite); err != nil {
 		t.Fatal(err)
 	}
