@@ -49,9 +49,11 @@ func TestAPIErrorIsByStatusClass(t *testing.T) {
 	sentinels := map[string]error{
 		"bad request": ErrBadRequest, "unauthorized": ErrUnauthorized, "forbidden": ErrForbidden,
 		"not found": ErrNotFound, "rate limited": ErrRateLimited, "server": ErrServer,
+		"verification pending": ErrVerificationPending,
 	}
 	cases := map[int]string{400: "bad request", 401: "unauthorized", 403: "forbidden", 404: "not found",
-		429: "rate limited", 500: "server", 502: "server", 503: "server", 599: "server", 409: "", 418: "", 301: ""}
+		429: "rate limited", 449: "verification pending", 500: "server", 502: "server", 503: "server", 599: "server",
+		409: "", 418: "", 301: "", 448: "", 450: "", 600: ""}
 	for status, want := range cases {
 		err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: status})
 		for name, sentinel := range sentinels {

@@ -20,11 +20,16 @@ type Organization struct {
 	SSOLoginIdentifier               string   `json:"sso_login_identifier,omitempty"`
 }
 
-// OrganizationList is a page of organizations. NextPage is the cursor of the
-// next page, empty on the last one.
+// OrganizationList is the answer of ListOrganizations.
 type OrganizationList struct {
 	Organizations []Organization `json:"organizations"`
-	NextPage      string         `json:"next_page,omitempty"`
+	// NextPage is the cursor the spec says the API returns when more
+	// organizations follow, and "" otherwise. The spec gives
+	// list-organizations no parameter to send a cursor back, so the SDK has
+	// no call that fetches the next page: a non-empty NextPage only tells
+	// that Organizations is not the whole list. An organization whose ID you
+	// know can always be read with GetOrganization.
+	NextPage string `json:"next_page,omitempty"`
 }
 
 // OrganizationInvitation is an invitation to join an organization. Token is a

@@ -7,7 +7,8 @@ import (
 	"github.com/google/go-querystring/query"
 )
 
-// ListOrganizations returns the organizations the caller belongs to.
+// ListOrganizations returns the organizations the caller belongs to: one
+// page, which cannot be continued (see OrganizationList.NextPage).
 //
 // Operation list-organizations: GET /organizations.
 func (c *Client) ListOrganizations(ctx context.Context) (*OrganizationList, error) {
