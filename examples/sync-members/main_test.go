@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func noEnv(string) string { return "" }
 
 // demoPlan is the plan of members.json against the demo API, with
-// -remove-unlisted: an action of every kind. The README shows it.
+// -remove-unlisted: an action of every kind. docs/orgsync.md shows it.
 const demoPlan = `plan for organization demo-org: 8 action(s)
 + invite        margaret@example.com: deployment:deployment-admin@demo-org/all, project/security:viewer@demo-org/p-soc
 ~ re-invite     alan@example.com: organization:billing-admin@demo-org (replaces 1 pending invitation with other roles)
@@ -259,23 +259,24 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-// TestREADMEShowsTheDemoPlan: the README's printout is this program's.
-func TestREADMEShowsTheDemoPlan(t *testing.T) {
+// TestDocsShowTheDemoPlan: the printout of docs/orgsync.md is this
+// program's, and the sample list is members.json.
+func TestDocsShowTheDemoPlan(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
+	doc, err := os.ReadFile("../../docs/orgsync.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "```console\n$ go run ./examples/sync-members -f examples/sync-members/members.json -remove-unlisted\n" + demoPlan + dryRunLine + "```\n"
-	if !strings.Contains(string(readme), want) {
-		t.Errorf("README.md does not show the plan of the demo verbatim; want:\n%s", want)
+	if !strings.Contains(string(doc), want) {
+		t.Errorf("docs/orgsync.md does not show the plan of the demo verbatim; want:\n%s", want)
 	}
 	sample, err := os.ReadFile("members.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "```json\n"+string(sample)+"```\n") {
-		t.Error("README.md does not show members.json verbatim")
+	if !strings.Contains(string(doc), "```json\n"+string(sample)+"```\n") {
+		t.Error("docs/orgsync.md does not show members.json verbatim")
 	}
 }
 
