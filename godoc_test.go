@@ -130,3 +130,49 @@ func tcReceiverType(e ast.Expr) string {
 		}
 	}
 }
+
+// TestECEAvailabilityIsDocumented: as the README says, quoting the API
+// documentation, every operation but the four of domain claims is
+// unavailable in self-hosted ECE; each method's doc comment says so.
+func TestECEAvailabilityIsDocumented(t *testing.T) {
+	t.Parallel()
+	if !strings.Contains(strings.Join(strings.Fields(tcREADME(t)), " "),
+		"the API documentation marks every operation except the four of domain claims as currently unavailable in self-hosted ECE") {
+		t.Error("README.md does not state which operations ECE lacks")
+	}
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	methods := 0
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || fn.Doc == nil || tcReceiverType(fn.Recv.List[0].Type) != "Client" {
+				continue
+			}
+			doc := strings.Join(strings.Fields(fn.Doc.Text()), " ")
+			_, op, ok := strings.Cut(doc, "Operation ")
+			if !ok {
+				continue
+			}
+			methods++
+			domainClaim := strings.HasPrefix(op, "domain-claim-")
+			if says := strings.Contains(doc, "Not available on ECE"); says == domainClaim {
+				t.Errorf("%s: its doc comment says \"Not available on ECE\": %t; want %t", fn.Name.Name, says, !domainClaim)
+			}
+		}
+	}
+	if methods != 26 {
+		t.Errorf("found %d methods that name their operation, want 26", methods)
+	}
+}

@@ -8,8 +8,8 @@ import (
 // JSON names. Unknown JSON fields in responses are ignored. Optional booleans
 // are pointers so that "absent" and false differ; Ptr helps set them.
 
-// Organization is the spec's Organization, plus sso_login_identifier, which
-// the live API returns though the spec lacks it.
+// Organization is the spec's Organization. SSOLoginIdentifier is "the login
+// identifier for initiating SSO", which the 2024 spec lacked.
 type Organization struct {
 	ID                               string   `json:"id"`
 	Name                             string   `json:"name"`
