@@ -83,26 +83,18 @@ var (
 	ErrInvalidArgument = errors.New("invalid argument")
 )
 
-// statusClass returns the statuses that the sentinel target stands for, and
-// false when target is not one of them.
-func statusClass(target error) (lo, hi int, ok bool) {
-	switch target {
-	case ErrBadRequest:
-		return 400, 400, true
-	case ErrUnauthorized:
-		return 401, 401, true
-	case ErrForbidden:
-		return 403, 403, true
-	case ErrNotFound:
-		return 404, 404, true
-	case ErrRateLimited:
-		return 429, 429, true
-	case ErrVerificationPending:
-		return 449, 449, true
-	case ErrServer:
-		return 500, 599, true
-	}
-	return 0, 0, false
+// statusClasses are the statuses each sentinel stands for.
+var statusClasses = []struct {
+	sentinel error
+	lo, hi   int
+}{
+	{ErrBadRequest, 400, 400},
+	{ErrUnauthorized, 401, 401},
+	{ErrForbidden, 403, 403},
+	{ErrNotFound, 404, 404},
+	{ErrRateLimited, 429, 429},
+	{ErrVerificationPending, 449, 449},
+	{ErrServer, 500, 599},
 }
 
 // Limits on what an *APIError keeps and prints, whatever a server sends: the
@@ -225,8 +217,12 @@ func (e *APIError) HasCode(code string) bool {
 // Is matches the sentinel of the error's status class (ErrNotFound for 404,
 // ErrServer for any 5xx, ...).
 func (e *APIError) Is(target error) bool {
-	lo, hi, ok := statusClass(target)
-	return ok && e.StatusCode >= lo && e.StatusCode <= hi
+	for _, c := range statusClasses {
+		if target == c.sentinel {
+			return e.StatusCode >= c.lo && e.StatusCode <= c.hi
+		}
+	}
+	return false
 }
 
 // HasCode reports whether err is, or wraps, an *APIError carrying code.

@@ -68,7 +68,15 @@ func TestAPIErrorIsByStatusClass(t *testing.T) {
 	if errors.Is(&APIError{StatusCode: 404}, &APIError{StatusCode: 404}) {
 		t.Error("two distinct APIErrors compare equal; only sentinels should match")
 	}
+	// A target of a type that cannot be compared is no sentinel, and no panic.
+	if errors.Is(&APIError{StatusCode: 404}, tcUncomparableErr{"not found"}) {
+		t.Error("an APIError matched an error of another type")
+	}
 }
+
+type tcUncomparableErr []string
+
+func (e tcUncomparableErr) Error() string { return e[0] }
 
 func TestHasCode(t *testing.T) {
 	t.Parallel()

@@ -13,11 +13,7 @@ import (
 // tcREADME returns README.md.
 func tcREADME(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return tcRead(t, "README.md")
 }
 
 // tcDecl returns the declaration that starts with start in file, up to its
@@ -44,13 +40,10 @@ func tcDecl(t *testing.T, file, start string) string {
 // is the one example_test.go compiles and runs.
 func TestDocsShowTheFakeOfTheExample(t *testing.T) {
 	t.Parallel()
-	doc, err := os.ReadFile("docs/testing.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := tcRead(t, "docs/testing.md")
 	for _, start := range []string{"type fakeInvitations struct", "func (f *fakeInvitations) DeleteOrganizationInvitations("} {
 		decl := tcDecl(t, "example_test.go", start)
-		if !strings.Contains(string(doc), decl) {
+		if !strings.Contains(doc, decl) {
 			t.Errorf("docs/testing.md does not show this declaration of example_test.go verbatim:\n%s", decl)
 		}
 	}
@@ -73,11 +66,7 @@ func TestREADMEQuickStart(t *testing.T) {
 	if !strings.Contains(tcREADME(t), want) {
 		t.Errorf("README.md lacks the quick start:\n%s", want)
 	}
-	ci, err := os.ReadFile(".ci/run")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !regexp.MustCompile(`(?m)^go test( -race)?( -count=1)? \./\.\.\.$`).Match(ci) {
+	if !regexp.MustCompile(`(?m)^go test( -race)?( -count=1)? \./\.\.\.$`).MatchString(tcRead(t, ".ci/run")) {
 		t.Error(".ci/run does not run the README's test command, go test ./...")
 	}
 	if _, err := os.Stat("examples/list-invitations/main.go"); err != nil {
@@ -90,12 +79,7 @@ func TestREADMEQuickStart(t *testing.T) {
 // it.
 func TestDocLinks(t *testing.T) {
 	t.Parallel()
-	docs := tcDocFiles(t)
-	changelog, err := os.ReadFile("CHANGELOG.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs["CHANGELOG.md"] = string(changelog)
+	docs := tcDocFiles(t, "CHANGELOG.md")
 	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
 	for file, text := range docs {
 		for _, m := range link.FindAllStringSubmatch(tcWithoutCode(text), -1) {
@@ -191,19 +175,15 @@ func TestREADMEInterfaceTable(t *testing.T) {
 // its Dependencies section names every module go.mod requires directly.
 func TestREADMECompatibility(t *testing.T) {
 	t.Parallel()
-	readme := tcREADME(t)
-	gomod, err := os.ReadFile("go.mod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	goLine := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindSubmatch(gomod)
-	if goLine == nil || !strings.Contains(readme, "- **Go**: "+string(goLine[1])+" or later") {
+	readme, gomod := tcREADME(t), tcRead(t, "go.mod")
+	goLine := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindStringSubmatch(gomod)
+	if goLine == nil || !strings.Contains(readme, "- **Go**: "+goLine[1]+" or later") {
 		t.Errorf("README.md does not give go.mod's Go version %q", goLine)
 	}
 	_, deps, _ := strings.Cut(readme, "## Dependencies\n")
 	deps, _, _ = strings.Cut(deps, "\n## ")
-	for _, m := range regexp.MustCompile(`(?m)^\t(\S+) \S+$`).FindAllSubmatch(gomod, -1) {
-		if !strings.Contains(deps, "`"+string(m[1])+"`") {
+	for _, m := range regexp.MustCompile(`(?m)^\t(\S+) \S+$`).FindAllStringSubmatch(gomod, -1) {
+		if !strings.Contains(deps, "`"+m[1]+"`") {
 			t.Errorf("README.md's Dependencies do not name %s", m[1])
 		}
 	}
@@ -213,14 +193,7 @@ func TestREADMECompatibility(t *testing.T) {
 // process that wrote them.
 func TestDocsSpeakToUsers(t *testing.T) {
 	t.Parallel()
-	docs := tcDocFiles(t)
-	for _, f := range []string{"CHANGELOG.md", "BENCHMARKS.md"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs[f] = string(b)
-	}
+	docs := tcDocFiles(t, "CHANGELOG.md", "BENCHMARKS.md")
 	process := regexp.MustCompile(`(?i)\b(issues?|targets|sessions?)\b|#\d+\b`)
 	for file, text := range docs {
 		for _, m := range process.FindAllString(text, -1) {

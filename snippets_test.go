@@ -231,22 +231,28 @@ func tcBuildSnippets(t *testing.T, snippets []tcSnippet) []string {
 	return failures
 }
 
-// tcDocFiles are README.md and docs/*.md, with their text.
-func tcDocFiles(t *testing.T) map[string]string {
+// tcDocFiles are README.md, docs/*.md and the extra files, with their text.
+func tcDocFiles(t *testing.T, extra ...string) map[string]string {
 	t.Helper()
 	files, err := filepath.Glob("docs/*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	docs := map[string]string{}
-	for _, f := range append([]string{"README.md"}, files...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs[f] = string(b)
+	for _, f := range append(append([]string{"README.md"}, files...), extra...) {
+		docs[f] = tcRead(t, f)
 	}
 	return docs
+}
+
+// tcRead returns the text of the file.
+func tcRead(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestDocSnippets(t *testing.T) {
