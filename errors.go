@@ -79,7 +79,9 @@ var (
 
 	// ErrInvalidArgument marks arguments refused before any request is sent:
 	// an empty ID or list, a list item that is empty or holds a comma, "." or
-	// "..", a nil context, a Client not made by NewClient.
+	// "..", a RoleAssignments that assigns nothing, an incomplete IdP
+	// configuration or role mapping, a nil context, a Client not made by
+	// NewClient.
 	ErrInvalidArgument = errors.New("invalid argument")
 )
 
