@@ -60,7 +60,14 @@ type credential struct {
 type idleCloser interface{ CloseIdleConnections() }
 
 // NewClient returns a client configured by opts. A credential (WithAPIKey or
-// WithBasicAuth) is required. NewClient does no I/O and reads no environment.
+// WithBasicAuth) is required. NewClient does no I/O and reads no environment
+// variable; OptionsFromEnv reads EC_API_KEY and EC_HOST when you call it.
+//
+// Proxies: the SDK's own transport, like net/http's default one, sends
+// requests through the proxy named by HTTPS_PROXY (or HTTP_PROXY for an
+// http:// base URL), except for the hosts NO_PROXY lists and for loopback
+// addresses (http.ProxyFromEnvironment, which net/http reads once per
+// process, at the first request). With WithHTTPClient, your Transport decides.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{baseURL: DefaultBaseURL, retry: DefaultRetryPolicy(), attemptTimeout: DefaultAttemptTimeout}
 	for _, opt := range opts {

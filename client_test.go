@@ -445,6 +445,11 @@ func TestRateLimitHeadersAreLenient(t *testing.T) {
 	if *got != want {
 		t.Errorf("parseRateLimit kept %+v, want %+v", *got, want)
 	}
+	// One header alone: the others read as absent.
+	if got := parseRateLimit(http.Header{"X-Ratelimit-Remaining": {"5"}}); got == nil ||
+		got.Limit != -1 || got.Remaining != 5 || got.Interval != 0 || got.RawLimit != "" || got.RawInterval != "" || got.ObservedAt.IsZero() {
+		t.Errorf("remaining alone: got %+v", got)
+	}
 	if parseRateLimit(http.Header{"Content-Type": {"x"}}) != nil {
 		t.Error("a response without the headers produced a RateLimit")
 	}

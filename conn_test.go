@@ -107,7 +107,7 @@ func benchHammer(t *testing.T, s *benchServer, c *Client) int64 {
 // TestConnConcurrentCallersShareThePool: 32 goroutines calling at once open
 // at most 64 connections in total, with the SDK's own transport and with a
 // caller's http.Client whose Transport keeps 64 idle connections per host
-// (the README's advice). A caller's client with the net/http default pool of
+// (the advice of docs/retries.md). A caller's client with the net/http default pool of
 // 2 idle connections per host churns: most calls then open a new connection.
 // The minimum of 2 for the bounded cases shows the calls really overlapped.
 func TestConnConcurrentCallersShareThePool(t *testing.T) {

@@ -18,11 +18,15 @@
 //		ecloud.WithBasicAuth("admin", password),
 //	)
 //
-// NewClient does no I/O and reads no environment; OptionsFromEnv reads
-// EC_API_KEY and EC_HOST when you want that. Bad options are errors from
-// NewClient. Plain http:// is refused except for loopback hosts (or with
-// WithInsecureHTTP). A Client is safe for concurrent use; create one and
-// share it.
+// NewClient does no I/O and reads no environment variable; OptionsFromEnv
+// reads EC_API_KEY and EC_HOST when you want that. The SDK's own transport
+// honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as net/http's default one
+// does. Bad options are errors from NewClient. Plain http:// is refused
+// except for loopback hosts (or with WithInsecureHTTP). A Client is safe for
+// concurrent use; create one and share it.
+//
+// On ECE, the API documentation marks every operation but the four of domain
+// claims as currently unavailable in self-hosted ECE.
 //
 // # Calling the API
 //

@@ -11,32 +11,36 @@ import (
 	"unicode/utf8"
 )
 
-// Error codes the Organizations API sends in the x-cloud-error-codes header
-// and in the body's errors[].code. Compare with APIError.HasCode or HasCode.
+// Error codes the API sends in the x-cloud-error-codes header and in the
+// body's errors[].code: every code of the spec, and one the live API sends
+// though the spec does not list it. Compare with HasCode or
+// APIError.HasCode. A constant's name is its code in camel case, with the
+// initialisms ID and IdP: role_assignments.invalid_target_user_id is
+// CodeRoleAssignmentsInvalidTargetUserID.
 const (
-	CodeOrganizationInvalidAccess                  = "organization.invalid_access"
-	CodeOrganizationInvalidName                    = "organization.invalid_name"
-	CodeOrganizationInvitationAlreadyExists        = "organization.invitation_already_exists"
-	CodeOrganizationInvitationInvalidEmail         = "organization.invitation_invalid_email"
-	CodeOrganizationInvitationNotFound             = "organization.invitation_not_found"
-	CodeOrganizationInvitationsRateLimitExceeded   = "organization.invitations_rate_limit_exceeded"
-	CodeOrganizationMembershipNotFound             = "organization.membership_not_found"
-	CodeOrganizationNotFound                       = "organization.not_found"
-	CodeOrganizationUserOrganizationAlreadyBelongs = "organization.user_organization_already_belongs"
-	CodeOrganizationUserOrganizationAlreadyExists  = "organization.user_organization_already_exists"
-	CodeOrganizationUserOrganizationDoesNotBelong  = "organization.user_organization_does_not_belong"
-	CodeRootInvalidAuthentication                  = "root.invalid_authentication"
-	CodeRootInvalidData                            = "root.invalid_data"
-	CodeUserNotFound                               = "user.not_found"
-
-	// Every other code of the spec. A constant's name is its code in camel
-	// case, with the initialisms ID and IdP: role_assignments.invalid_target_user_id
-	// is CodeRoleAssignmentsInvalidTargetUserID.
+	// Organizations, members and invitations.
+	CodeOrganizationInvalidAccess                   = "organization.invalid_access"
+	CodeOrganizationInvalidName                     = "organization.invalid_name"
+	CodeOrganizationInvitationAlreadyExists         = "organization.invitation_already_exists"
+	CodeOrganizationInvitationInvalidEmail          = "organization.invitation_invalid_email"
+	CodeOrganizationInvitationNotFound              = "organization.invitation_not_found"
 	CodeOrganizationInvitationsPendingLimitExceeded = "organization.invitations_pending_limit_exceeded"
+	CodeOrganizationInvitationsRateLimitExceeded    = "organization.invitations_rate_limit_exceeded"
+	CodeOrganizationMembershipNotFound              = "organization.membership_not_found"
+	CodeOrganizationNotFound                        = "organization.not_found"
+	CodeOrganizationUserOrganizationAlreadyBelongs  = "organization.user_organization_already_belongs"
+	CodeOrganizationUserOrganizationAlreadyExists   = "organization.user_organization_already_exists"
+	CodeOrganizationUserOrganizationDoesNotBelong   = "organization.user_organization_does_not_belong"
+	CodeRootInvalidAuthentication                   = "root.invalid_authentication"
+	CodeRootInvalidData                             = "root.invalid_data"
+	CodeUserNotFound                                = "user.not_found"
 
-	// Members' role assignments.
+	// Members' role assignments. root.unauthorized (401: no valid
+	// credential) is listed by the spec for these two operations only; the
+	// live API sends it for others too.
 	CodeRoleAssignmentsInvalidTargetUserID         = "role_assignments.invalid_target_user_id"
 	CodeRoleAssignmentsUnauthorizedRoleAssignments = "role_assignments.unauthorized_role_assignments"
+	CodeRootUnauthorized                           = "root.unauthorized"
 
 	// Domain claims, the SAML identity provider and role mappings.
 	CodeOrgDomainClaimAlreadyExists                      = "org.domain_claim.already_exists"
@@ -50,34 +54,49 @@ const (
 	CodeOrgRoleMappingRuleSyntaxError                    = "org.role_mapping_rule.syntax_error"
 	CodeOrgRoleMappingRuleTooManyRoleMappings            = "org.role_mapping_rule.too_many_role_mappings"
 
-	// Sent by the live API though the spec does not list them.
-	CodeRootUnauthorized     = "root.unauthorized"
+	// Sent by the live API though the spec does not list it: 403 when the
+	// credential may not do what it asked.
 	CodeRootPermissionDenied = "root.permission_denied"
 )
 
 // Sentinels for errors.Is. An *APIError matches the sentinel of its status
-// class; ErrInvalidArgument marks arguments refused before any request.
+// class (see APIError.Is), however it is wrapped:
+//
+//	if errors.Is(err, ecloud.ErrNotFound) { ... }
 var (
-	ErrBadRequest      error = &statusClass{"bad request", 400, 400}
-	ErrUnauthorized    error = &statusClass{"unauthorized", 401, 401}
-	ErrForbidden       error = &statusClass{"forbidden", 403, 403}
-	ErrNotFound        error = &statusClass{"not found", 404, 404}
-	ErrRateLimited     error = &statusClass{"rate limited", 429, 429}
-	ErrServer          error = &statusClass{"server error", 500, 599}
-	ErrInvalidArgument       = errors.New("invalid argument")
+	ErrBadRequest   = errors.New("ecloud: bad request")  // 400
+	ErrUnauthorized = errors.New("ecloud: unauthorized") // 401
+	ErrForbidden    = errors.New("ecloud: forbidden")    // 403
+	ErrNotFound     = errors.New("ecloud: not found")    // 404
+	ErrRateLimited  = errors.New("ecloud: rate limited") // 429
+	ErrServer       = errors.New("ecloud: server error") // 500 to 599
 
 	// ErrVerificationPending is the 449 of VerifyDomainClaim: the DNS record
 	// of the domain's verification code cannot be seen yet. Call again later;
 	// the SDK does not retry it.
-	ErrVerificationPending error = &statusClass{"domain verification pending", 449, 449}
+	ErrVerificationPending = errors.New("ecloud: domain verification pending")
+
+	// ErrInvalidArgument marks arguments refused before any request is sent:
+	// an empty ID or list, a list item that is empty or holds a comma, "." or
+	// "..", a RoleAssignments that assigns nothing, an incomplete IdP
+	// configuration or role mapping, a nil context, a Client not made by
+	// NewClient.
+	ErrInvalidArgument = errors.New("invalid argument")
 )
 
-type statusClass struct {
-	name     string
-	min, max int
+// statusClasses are the statuses each sentinel stands for.
+var statusClasses = []struct {
+	sentinel error
+	lo, hi   int
+}{
+	{ErrBadRequest, 400, 400},
+	{ErrUnauthorized, 401, 401},
+	{ErrForbidden, 403, 403},
+	{ErrNotFound, 404, 404},
+	{ErrRateLimited, 429, 429},
+	{ErrVerificationPending, 449, 449},
+	{ErrServer, 500, 599},
 }
-
-func (s *statusClass) Error() string { return "ecloud: " + s.name }
 
 // Limits on what an *APIError keeps and prints, whatever a server sends: the
 // codes of the x-cloud-error-codes header (the API sends one to three), the
@@ -92,8 +111,8 @@ const (
 // APIError is the error for every non-2xx answer, documented or not,
 // including a redirect (3xx), which the client never follows.
 type APIError struct {
-	StatusCode int
-	Method     string
+	StatusCode int           // the HTTP status, such as 404
+	Method     string        // the HTTP method, such as "GET"
 	Operation  string        // the spec's operationId: one of the Op… constants, such as OpListOrganizationInvitations
 	Codes      []string      // from the x-cloud-error-codes header: split on commas, trimmed, the first 16 distinct
 	Errors     []ErrorDetail // from the body {"errors":[{"code","message","fields"}]}
@@ -199,8 +218,12 @@ func (e *APIError) HasCode(code string) bool {
 // Is matches the sentinel of the error's status class (ErrNotFound for 404,
 // ErrServer for any 5xx, ...).
 func (e *APIError) Is(target error) bool {
-	s, ok := target.(*statusClass)
-	return ok && e.StatusCode >= s.min && e.StatusCode <= s.max
+	for _, c := range statusClasses {
+		if target == c.sentinel {
+			return e.StatusCode >= c.lo && e.StatusCode <= c.hi
+		}
+	}
+	return false
 }
 
 // HasCode reports whether err is, or wraps, an *APIError carrying code.
@@ -215,9 +238,9 @@ func HasCode(err error, code string) bool {
 // errors.Is(err, context.Canceled) works.
 type RequestError struct {
 	Operation string // the spec's operationId: one of the Op… constants
-	Method    string
-	Attempts  int
-	Err       error // the cause; when its text held a secret, a wrapper of it without the secret
+	Method    string // the HTTP method, such as "GET"
+	Attempts  int    // attempts made, retries included
+	Err       error  // the cause; when its text held a secret, a wrapper of it without the secret
 }
 
 // Error reads like "ecloud: get-organization: after 4 attempts: dial tcp
@@ -235,6 +258,7 @@ func (e *RequestError) Error() string {
 	return s + e.Err.Error()
 }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // newAPIError builds the *APIError for a non-2xx answer whose body (at most

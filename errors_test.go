@@ -49,9 +49,11 @@ func TestAPIErrorIsByStatusClass(t *testing.T) {
 	sentinels := map[string]error{
 		"bad request": ErrBadRequest, "unauthorized": ErrUnauthorized, "forbidden": ErrForbidden,
 		"not found": ErrNotFound, "rate limited": ErrRateLimited, "server": ErrServer,
+		"verification pending": ErrVerificationPending,
 	}
 	cases := map[int]string{400: "bad request", 401: "unauthorized", 403: "forbidden", 404: "not found",
-		429: "rate limited", 500: "server", 502: "server", 503: "server", 599: "server", 409: "", 418: "", 301: ""}
+		429: "rate limited", 449: "verification pending", 500: "server", 502: "server", 503: "server", 599: "server",
+		409: "", 418: "", 301: "", 448: "", 450: "", 600: ""}
 	for status, want := range cases {
 		err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: status})
 		for name, sentinel := range sentinels {
@@ -66,7 +68,15 @@ func TestAPIErrorIsByStatusClass(t *testing.T) {
 	if errors.Is(&APIError{StatusCode: 404}, &APIError{StatusCode: 404}) {
 		t.Error("two distinct APIErrors compare equal; only sentinels should match")
 	}
+	// A target of a type that cannot be compared is no sentinel, and no panic.
+	if errors.Is(&APIError{StatusCode: 404}, tcUncomparableErr{"not found"}) {
+		t.Error("an APIError matched an error of another type")
+	}
 }
+
+type tcUncomparableErr []string
+
+func (e tcUncomparableErr) Error() string { return e[0] }
 
 func TestHasCode(t *testing.T) {
 	t.Parallel()

@@ -670,16 +670,23 @@ func TestRateLimitPacesEveryAttempt(t *testing.T) {
 	statuses := sequence(503, 503, 200)
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { seen.add(); statuses(w, r) })
 	c := newTestClient(t, f.URL, WithRateLimit(10, 1)) // retries themselves do not wait (noWait)
+	start := time.Now()
 	if _, err := c.ListOrganizationInvitations(context.Background(), "o1"); err != nil {
 		t.Fatal(err)
 	}
-	gaps := seen.gaps()
-	if len(gaps) != 2 {
-		t.Fatalf("the server saw %d requests, want 3", len(gaps)+1)
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	if len(seen.times) != 3 {
+		t.Fatalf("the server saw %d requests, want 3", len(seen.times))
 	}
-	for i, gap := range gaps {
-		if gap < interval*9/10 {
-			t.Errorf("retry %d came %v after the attempt before it; the rate limit allows one per %v", i+1, gap, interval)
+	// The limiter releases attempt n (0-based) no sooner than n intervals
+	// after the first, which it releases at once. Measured from the start of
+	// the call, not between arrivals: the first attempt also dials, so its
+	// arrival is later than its release by more than the others'.
+	for n, at := range seen.times {
+		if since := at.Sub(start); since < time.Duration(n)*interval*95/100 {
+			t.Errorf("attempt %d reached the server %v after the call began; the rate limit allows it after %v",
+				n+1, since, time.Duration(n)*interval)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 // ListOrganizationInvitations returns an organization's invitations, pending,
 // expired and accepted.
+// Not available on ECE.
 //
 // Operation list-organization-invitations: GET /organizations/{organization_id}/invitations.
 func (c *Client) ListOrganizationInvitations(ctx context.Context, organizationID string) ([]OrganizationInvitation, error) {
@@ -30,6 +31,7 @@ func (c *Client) ListOrganizationInvitations(ctx context.Context, organizationID
 // already a member, not a valid address), it creates no invitation, and the
 // *APIError's Errors name each refused address in Fields as "emails[i]", i
 // being its index in req.Emails.
+// Not available on ECE.
 //
 // Operation create-organization-invitations: POST /organizations/{organization_id}/invitations.
 func (c *Client) CreateOrganizationInvitations(ctx context.Context, organizationID string, req CreateInvitationsRequest) ([]OrganizationInvitation, error) {
@@ -54,6 +56,7 @@ func (c *Client) CreateOrganizationInvitations(ctx context.Context, organization
 }
 
 // GetOrganizationInvitation returns the invitation with the given token.
+// Not available on ECE.
 //
 // Operation get-organization-invitation: GET /organizations/invitations/{invitation_token}.
 func (c *Client) GetOrganizationInvitation(ctx context.Context, token string) (*OrganizationInvitation, error) {
@@ -77,6 +80,7 @@ func (c *Client) GetOrganizationInvitation(ctx context.Context, token string) (*
 // reference no longer list it, while the 2024 spec and the elastic CLI
 // documentation still do. It is kept because nothing says it stopped
 // working, but it may go away without notice.
+// Not available on ECE.
 //
 // Operation accept-organization-invitation: POST /organizations/invitations/{invitation_token}/_accept.
 func (c *Client) AcceptOrganizationInvitation(ctx context.Context, token string) error {
@@ -90,6 +94,7 @@ func (c *Client) AcceptOrganizationInvitation(ctx context.Context, token string)
 
 // DeleteOrganizationInvitations revokes invitations of an organization in one
 // call.
+// Not available on ECE.
 //
 // Operation delete-organization-invitations: DELETE /organizations/{organization_id}/invitations/{invitation_tokens}.
 func (c *Client) DeleteOrganizationInvitations(ctx context.Context, organizationID string, tokens []string) error {

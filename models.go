@@ -12,8 +12,8 @@ import (
 // JSON names. Unknown JSON fields in responses are ignored. Optional booleans
 // are pointers so that "absent" and false differ; Ptr helps set them.
 
-// Organization is the spec's Organization, plus sso_login_identifier, which
-// the live API returns though the spec lacks it.
+// Organization is the spec's Organization. SSOLoginIdentifier is "the login
+// identifier for initiating SSO", which the 2024 spec lacked.
 type Organization struct {
 	ID                               string   `json:"id"`
 	Name                             string   `json:"name"`
@@ -24,11 +24,16 @@ type Organization struct {
 	SSOLoginIdentifier               string   `json:"sso_login_identifier,omitempty"`
 }
 
-// OrganizationList is a page of organizations. NextPage is the cursor of the
-// next page, empty on the last one.
+// OrganizationList is the answer of ListOrganizations.
 type OrganizationList struct {
 	Organizations []Organization `json:"organizations"`
-	NextPage      string         `json:"next_page,omitempty"`
+	// NextPage is the cursor the spec says the API returns when more
+	// organizations follow, and "" otherwise. The spec gives
+	// list-organizations no parameter to send a cursor back, so the SDK has
+	// no call that fetches the next page: a non-empty NextPage only tells
+	// that Organizations is not the whole list. An organization whose ID you
+	// know can always be read with GetOrganization.
+	NextPage string `json:"next_page,omitempty"`
 }
 
 // OrganizationInvitation is an invitation to join an organization. Token is a

@@ -108,7 +108,8 @@ func WithInsecureHTTP() Option {
 // returns any 3xx answer as an *APIError instead of following it. The SDK's
 // own transport keeps up to 64 idle connections per host; give yours a
 // Transport with a MaxIdleConnsPerHost that matches your concurrency, or
-// connections churn.
+// connections churn. Proxies are your Transport's: a nil Transport is
+// http.DefaultTransport, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -213,8 +214,16 @@ func WithRateLimit(rps float64, burst int) Option {
 
 // OptionsFromEnv reads the conventional environment variables: EC_API_KEY
 // (required) and EC_HOST (optional: an ECE address or API root; "https://" is
-// assumed when it has no scheme). It is the only place the SDK reads the
-// environment, and only when called.
+// assumed when it has no scheme), and returns the options for NewClient:
+//
+//	opts, err := ecloud.OptionsFromEnv()
+//	if err != nil {
+//		return err // EC_API_KEY is not set
+//	}
+//	client, err := ecloud.NewClient(append(opts, ecloud.WithUserAgent("my-tool/1.0"))...)
+//
+// It is the only place the SDK itself reads the environment, and only when
+// called; the proxy variables are read by net/http (see NewClient).
 func OptionsFromEnv() ([]Option, error) {
 	key := os.Getenv("EC_API_KEY")
 	if key == "" {

@@ -7,7 +7,9 @@ import (
 	"github.com/google/go-querystring/query"
 )
 
-// ListOrganizations returns the organizations the caller belongs to.
+// ListOrganizations returns the organizations the caller belongs to: one
+// page, which cannot be continued (see OrganizationList.NextPage).
+// Not available on ECE.
 //
 // Operation list-organizations: GET /organizations.
 func (c *Client) ListOrganizations(ctx context.Context) (*OrganizationList, error) {
@@ -20,6 +22,7 @@ func (c *Client) ListOrganizations(ctx context.Context) (*OrganizationList, erro
 }
 
 // GetOrganization returns one organization.
+// Not available on ECE.
 //
 // Operation get-organization: GET /organizations/{organization_id}.
 func (c *Client) GetOrganization(ctx context.Context, organizationID string) (*Organization, error) {
@@ -37,6 +40,8 @@ func (c *Client) GetOrganization(ctx context.Context, organizationID string) (*O
 
 // UpdateOrganization changes the fields set in req and returns the updated
 // organization.
+// Not available on ECE. The API documentation marks update-organization as
+// deprecated, to be removed in its next major version.
 //
 // Operation update-organization: PUT /organizations/{organization_id}.
 func (c *Client) UpdateOrganization(ctx context.Context, organizationID string, req UpdateOrganizationRequest) (*Organization, error) {
@@ -53,6 +58,7 @@ func (c *Client) UpdateOrganization(ctx context.Context, organizationID string, 
 }
 
 // ListOrganizationMembers returns the memberships of an organization.
+// Not available on ECE.
 //
 // Operation list-organization-members: GET /organizations/{organization_id}/members.
 func (c *Client) ListOrganizationMembers(ctx context.Context, organizationID string) ([]OrganizationMembership, error) {
@@ -70,6 +76,7 @@ func (c *Client) ListOrganizationMembers(ctx context.Context, organizationID str
 
 // DeleteOrganizationMemberships removes users from an organization in one
 // call. opts may be nil.
+// Not available on ECE.
 //
 // Operation delete-organization-memberships: DELETE /organizations/{organization_id}/members/{user_ids}.
 func (c *Client) DeleteOrganizationMemberships(ctx context.Context, organizationID string, userIDs []string, opts *DeleteMembershipsOptions) error {

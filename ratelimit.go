@@ -7,20 +7,32 @@ import (
 	"time"
 )
 
-// RateLimit holds the x-ratelimit-* headers of a response. Their format is not
-// documented, so each is kept raw and also parsed leniently: the leading
-// integer of Limit and Remaining (-1 when there is none), and Interval as
-// seconds ("60") or a Go duration ("1m"). A raw value is kept only up to 64
-// bytes (a longer one, which no real header is, is dropped), with
-// credentials and invitation tokens in it redacted.
+// RateLimit holds the x-ratelimit-* headers of a response. The API does not
+// document their format, so each is kept raw and also parsed leniently.
+// Client.RateLimit returns the latest seen; APIError.RateLimit has those of
+// a 429. A raw value is kept only up to 64 bytes (a longer one, which no real
+// header is, is dropped), with credentials and invitation tokens in it
+// redacted.
 type RateLimit struct {
-	Limit        int
-	Remaining    int
-	Interval     time.Duration
+	// Limit is the leading integer of x-ratelimit-limit: how many requests
+	// the API allows per Interval. -1 when the header is absent or does not
+	// start with a digit.
+	Limit int
+	// Remaining is the leading integer of x-ratelimit-remaining: how many
+	// requests are left in the current interval. -1 when the header is
+	// absent or does not start with a digit.
+	Remaining int
+	// Interval is x-ratelimit-interval read as a number of seconds ("60",
+	// capped at 1000 hours) or as a positive Go duration ("1m"). 0 when the
+	// header is absent or is neither.
+	Interval time.Duration
+	// RawLimit, RawRemaining and RawInterval are the headers' first values,
+	// trimmed; "" when absent.
 	RawLimit     string
 	RawRemaining string
 	RawInterval  string
-	ObservedAt   time.Time
+	// ObservedAt is when the client received the response.
+	ObservedAt time.Time
 }
 
 // RateLimit returns the rate-limit headers of the most recent response that

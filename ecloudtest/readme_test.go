@@ -1,7 +1,7 @@
 package ecloudtest_test
 
-// The code of these tests is shown verbatim in the README ("Testing your
-// code against ecloud"); change both together.
+// The code of these tests is shown verbatim in the README ("Testing") and in
+// docs/testing.md; change both together.
 
 import (
 	"context"
@@ -17,6 +17,25 @@ import (
 	"github.com/ecloud-go/ecloud/ecloudtest"
 	"github.com/jarcoal/httpmock"
 )
+
+func TestInviteTwice(t *testing.T) {
+	t.Parallel()
+	srv := ecloudtest.NewServer(t) // closed when the test ends
+	srv.AddOrganization(ecloud.Organization{ID: "org-1", Name: "Acme"})
+	client := srv.Client() // retries nothing: the test sees every error
+	req := ecloud.CreateInvitationsRequest{Emails: []string{"ada@example.com"}}
+	if _, err := client.CreateOrganizationInvitations(t.Context(), "org-1", req); err != nil {
+		t.Fatal(err)
+	}
+	_, err := client.CreateOrganizationInvitations(t.Context(), "org-1", req)
+	if !ecloud.HasCode(err, ecloud.CodeOrganizationInvitationAlreadyExists) {
+		t.Errorf("second invitation: %v", err)
+	}
+	srv.FailNext(ecloud.OpListOrganizationInvitations, 503) // a fault, for the next request
+	if _, err := client.ListOrganizationInvitations(t.Context(), "org-1"); !errors.Is(err, ecloud.ErrServer) {
+		t.Errorf("after a 503: %v", err)
+	}
+}
 
 func TestFaultsAndTheRequestLog(t *testing.T) {
 	t.Parallel()
@@ -101,32 +120,36 @@ func TestOrganizationsWithActivateNonDefault(t *testing.T) {
 	}
 }
 
-// TestREADMEShowsTheseTests keeps the README's testing section honest: the
-// flow test, the faults and log test and the httpmock recipes it shows are
-// the tests above, verbatim.
+// TestREADMEShowsTheseTests keeps the testing sections honest: the tests
+// that README.md and docs/testing.md show are the tests above and the flow
+// test, verbatim.
 func TestREADMEShowsTheseTests(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for file, funcs := range map[string][]string{
-		"flow_test.go":   {"TestInviteAcceptRemove"},
-		"readme_test.go": {"TestFaultsAndTheRequestLog", "TestInvitationsWithHTTPMock", "TestOrganizationsWithActivateNonDefault"},
+	for _, tc := range []struct {
+		doc, file string
+		funcs     []string
+	}{
+		{"../README.md", "readme_test.go", []string{"TestInviteTwice"}},
+		{"../docs/testing.md", "flow_test.go", []string{"TestInviteAcceptRemove"}},
+		{"../docs/testing.md", "readme_test.go", []string{"TestFaultsAndTheRequestLog", "TestInvitationsWithHTTPMock", "TestOrganizationsWithActivateNonDefault"}},
 	} {
-		src, err := os.ReadFile(file)
+		doc, err := os.ReadFile(tc.doc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range funcs {
+		src, err := os.ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range tc.funcs {
 			start := strings.Index(string(src), "func "+name+"(")
 			if start < 0 {
-				t.Fatalf("%s not found in %s", name, file)
+				t.Fatalf("%s not found in %s", name, tc.file)
 			}
 			end := strings.Index(string(src)[start:], "\n}\n")
 			code := string(src)[start : start+end+3]
-			if !strings.Contains(string(readme), code) {
-				t.Errorf("README.md does not show %s of %s verbatim", name, file)
+			if !strings.Contains(string(doc), "```go\n"+code+"```\n") && !strings.Contains(string(doc), "\n"+code+"```\n") {
+				t.Errorf("%s does not show %s of %s verbatim", tc.doc, name, tc.file)
 			}
 		}
 	}

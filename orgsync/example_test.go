@@ -56,8 +56,7 @@ func Example() {
 	// empty after Apply: true
 }
 
-// syncOrg is the snippet of the README's "Membership as code", verbatim but
-// for its last line.
+// syncOrg is the README's orgsync snippet, verbatim but for its last line.
 func syncOrg(ctx context.Context, client *ecloud.Client) error {
 	plan, err := orgsync.NewPlan(ctx, client, "org-1", orgsync.Desired{
 		Members: []orgsync.Member{
@@ -76,8 +75,12 @@ func syncOrg(ctx context.Context, client *ecloud.Client) error {
 	}
 	fmt.Print(plan) // one line per action; never an invitation token
 	result, err := orgsync.Apply(ctx, client, plan, &orgsync.ApplyOptions{Concurrency: 4})
-	fmt.Print(result) // every action: done, failed (with the error) or skipped
-	return err
+	if err != nil {
+		fmt.Print(result) // every action: done, failed (with the error) or skipped
+		return err
+	}
+	fmt.Print(result)
+	return nil
 }
 
 func ExampleApply() {

@@ -17,7 +17,7 @@
 // # Rules
 //
 // Roles are compared as sets of grants, as package ecloudtest and the
-// README's "Roles" section describe them: one grant per scope, role,
+// "Roles" section of docs/operations.md describe them: one grant per scope, role,
 // organization, target and application roles, where a deployment or project
 // target is one ID or "all". Only the difference is sent: giving a member
 // one more deployment adds exactly that grant, and nothing the member keeps

@@ -6,15 +6,15 @@ import (
 	"testing"
 )
 
-// TestREADMEShowsTheSnippet: the README's "Membership as code" snippet is
-// the body of syncOrg (example_test.go), which ExampleApply runs.
+// TestREADMEShowsTheSnippet: the README's orgsync snippet is the body of
+// syncOrg (example_test.go), which ExampleApply runs.
 func TestREADMEShowsTheSnippet(t *testing.T) {
 	t.Parallel()
 	src, err := os.ReadFile("example_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const start, end = "func syncOrg(ctx context.Context, client *ecloud.Client) error {\n", "\treturn err\n}\n"
+	const start, end = "func syncOrg(ctx context.Context, client *ecloud.Client) error {\n", "\treturn nil\n}\n"
 	_, body, found := strings.Cut(string(src), start)
 	body, _, closed := strings.Cut(body, end)
 	if !found || !closed {

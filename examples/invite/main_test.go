@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -113,23 +115,47 @@ func TestRunDemo(t *testing.T) {
 	}
 }
 
-func TestRunRefusalExitsWithTheAPIsCodeAndMessage(t *testing.T) {
+func TestRunRefusalNamesEachRefusedAddress(t *testing.T) {
 	t.Parallel()
+	const notice = "invite: the API refused; nobody was invited:\n"
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		// alan@example.com has a pending invitation in the demo organization.
-		{[]string{"alan@example.com"}, "invite: the API refused (400): organization.invitation_already_exists: Invitation already sent. Email: alan@example.com\n"},
-		{[]string{"not-an-email"}, "invite: the API refused (400): organization.invitation_invalid_email: Invitation email was not valid. Email: not-an-email\n"},
-		{[]string{"-expires-in", "3 days", "x@example.org"}, `invite: the API refused (400): root.invalid_data: expires_in must be a positive duration such as "72h" or a number of days such as "7d".` + "\n"},
-		{[]string{"-org", "nope", "x@example.org"}, "invite: the API refused (404): organization.not_found: Organization not found.\n"},
+		// alan@example.com has a pending invitation in the demo organization,
+		// grace@example.com is a member.
+		{[]string{"new@example.org", "alan@example.com", "not-an-email", "grace@example.com"}, notice +
+			"  alan@example.com: organization.invitation_already_exists: Invitation already sent. Email: alan@example.com\n" +
+			"  not-an-email: organization.invitation_invalid_email: Invitation email was not valid. Email: not-an-email\n" +
+			"  grace@example.com: organization.user_organization_already_belongs: User already belongs to organization. Email: grace@example.com\n"},
+		{[]string{"-expires-in", "3 days", "x@example.org"}, notice +
+			`  expires_in: root.invalid_data: expires_in must be a positive duration such as "72h" or a number of days such as "7d".` + "\n"},
+		{[]string{"-org", "nope", "x@example.org"}, "invite: ecloud: create-organization-invitations: 404 Not Found: organization.not_found: Organization not found.\n"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(t.Context(), tc.args, &stdout, &stderr, noEnv)
-		_, errLine, _ := strings.Cut(stderr.String(), "\n") // after the demo notice
-		if code != 1 || errLine != tc.want || stdout.Len() != 0 {
-			t.Errorf("%q: exit %d, stdout %q, stderr after the notice %q; want exit 1 and %q", tc.args, code, stdout.String(), errLine, tc.want)
+		_, errLines, _ := strings.Cut(stderr.String(), "\n") // after the demo notice
+		if code != 1 || errLines != tc.want || stdout.Len() != 0 {
+			t.Errorf("%q: exit %d, stdout %q, stderr after the notice:\n%s\nwant exit 1 and:\n%s", tc.args, code, stdout.String(), errLines, tc.want)
+		}
+	}
+}
+
+func TestRefused(t *testing.T) {
+	t.Parallel()
+	emails := []string{"a@example.org", "b@example.org"}
+	for _, tc := range []struct {
+		fields []string
+		want   string
+	}{
+		{[]string{"emails[1]"}, "b@example.org"},
+		{[]string{"emails[0]", "emails[1]"}, "a@example.org, b@example.org"},
+		{[]string{"emails[2]", "emails[-1]", "emails[x]"}, "emails[2], emails[-1], emails[x]"}, // not an address of the request
+		{[]string{"expires_in"}, "expires_in"},
+		{nil, "request"},
+	} {
+		if got := refused(tc.fields, emails); got != tc.want {
+			t.Errorf("refused(%q) = %q, want %q", tc.fields, got, tc.want)
 		}
 	}
 }
@@ -137,20 +163,48 @@ func TestRunRefusalExitsWithTheAPIsCodeAndMessage(t *testing.T) {
 func TestRunUsage(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		args []string
-		code int
+		args   []string
+		code   int
+		stderr string
 	}{
-		{nil, 2},
-		{[]string{"-expires-in"}, 2},
-		{[]string{"-bogus", "a@example.org"}, 2},
-		{[]string{"-help"}, 0},
+		{nil, 2, "invite: give at least one email address"},
+		{[]string{"-expires-in"}, 2, "usage: invite"},
+		{[]string{"-bogus", "a@example.org"}, 2, "usage: invite"},
+		{[]string{"-help"}, 0, "usage: invite"},
 	} {
 		var stdout, stderr bytes.Buffer
-		if code := run(t.Context(), tc.args, &stdout, &stderr, noEnv); code != tc.code || !strings.Contains(stderr.String(), "usage: invite") {
-			t.Errorf("%q: exit %d, stderr %q; want exit %d and the usage", tc.args, code, stderr.String(), tc.code)
+		if code := run(t.Context(), tc.args, &stdout, &stderr, noEnv); code != tc.code || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr.String(), tc.code, tc.stderr)
 		}
-		if strings.Contains(stderr.String(), "demo API") {
+		if strings.Contains(stderr.String(), "EC_API_KEY is not set") {
 			t.Errorf("%q: a demo API was started for a usage error", tc.args)
 		}
+	}
+	var stderr bytes.Buffer
+	run(t.Context(), []string{"-h"}, io.Discard, &stderr, noEnv)
+	for _, want := range []string{"EC_API_KEY", "EC_HOST", "built-in demo API", "-expires-in", "-role"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-h does not mention %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+// With EC_API_KEY set, the program invites on the API named by the
+// environment (here EC_HOST points at a fake), not on the demo. Not
+// parallel: it sets the process environment, which ecloud.OptionsFromEnv
+// reads.
+func TestRunWithAPIKeyUsesTheEnvironment(t *testing.T) {
+	srv := newServer(t)
+	t.Setenv("EC_API_KEY", "a-real-looking-key")
+	t.Setenv("EC_HOST", srv.URL())
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"ada@example.org"}, &stdout, &stderr, os.Getenv); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+	}
+	if stderr.Len() != 0 || !strings.HasPrefix(stdout.String(), "invited 1 address(es) to organization org-1\n") {
+		t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
+	}
+	if invs := srv.Invitations("org-1"); len(invs) != 1 || invs[0].Email != "ada@example.org" {
+		t.Errorf("the server holds %+v", invs)
 	}
 }

@@ -149,9 +149,8 @@ func TestRunErrors(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"-bogus"}, 2, "flag provided but not defined"},
-		{[]string{"extra"}, 2, "usage: list-invitations"},
-		{[]string{"-h"}, 0, "usage: list-invitations"},
-		{[]string{"-org", "nope"}, 1, "list-invitations: the API refused (404): organization.not_found: Organization not found."},
+		{[]string{"extra"}, 2, `list-invitations: unexpected argument "extra"`},
+		{[]string{"-org", "nope"}, 1, "list-invitations: ecloud: list-organization-invitations: 404 Not Found: organization.not_found: Organization not found.\n"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(t.Context(), tc.args, &stdout, &stderr, noEnv); code != tc.code || !strings.Contains(stderr.String(), tc.stderr) {
@@ -160,6 +159,47 @@ func TestRunErrors(t *testing.T) {
 		if stdout.Len() != 0 {
 			t.Errorf("%q: stdout %q, want nothing", tc.args, stdout.String())
 		}
+	}
+}
+
+// TestHelp: -h tells how the program finds the API, the demo mode included,
+// and starts no demo API.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"-h"}, &stdout, &stderr, noEnv); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"usage: list-invitations [-org ID] [-json]", "EC_API_KEY", "EC_HOST", "built-in demo API", "-json"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-h does not mention %q:\n%s", want, stderr.String())
+		}
+	}
+	if strings.Contains(stderr.String(), "EC_API_KEY is not set") {
+		t.Error("-h started the demo API")
+	}
+}
+
+func TestOrganization(t *testing.T) {
+	t.Parallel()
+	srv := ecloudtest.NewServer(t)
+	c, ctx := srv.Client(), t.Context()
+	if _, err := organization(ctx, c, ""); err == nil || err.Error() != "you belong to no organization" {
+		t.Errorf("no organizations: %v", err)
+	}
+	srv.AddOrganization(ecloud.Organization{ID: "b", Name: "B"})
+	if id, err := organization(ctx, c, ""); err != nil || id != "b" {
+		t.Errorf("one organization: %q, %v", id, err)
+	}
+	srv.AddOrganization(ecloud.Organization{ID: "a", Name: "A"})
+	if _, err := organization(ctx, c, ""); err == nil || err.Error() != "you belong to several organizations (a, b): choose one with -org" {
+		t.Errorf("two organizations: %v", err)
+	}
+	if id, err := organization(ctx, c, "given"); err != nil || id != "given" {
+		t.Errorf("given: %q, %v", id, err)
+	}
+	if n := len(srv.Requests(ecloud.OpListOrganizations)); n != 3 {
+		t.Errorf("%d list calls, want 3 (none when -org is given)", n)
 	}
 }
 
@@ -179,5 +219,25 @@ func TestRunWithAPIKeyUsesTheEnvironment(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "old@example.com   expired") || strings.Contains(stdout.String(), "grace@example.com") {
 		t.Errorf("output is not the server's invitations:\n%s", stdout.String())
+	}
+	reqs := srv.Requests(ecloud.OpListOrganizationInvitations)
+	if len(reqs) != 1 {
+		t.Fatalf("the server saw %d list calls, want 1", len(reqs))
+	}
+
+	// A refused key: the error, and where to look.
+	srv.FailNext(ecloud.OpListOrganizationInvitations, 401, ecloud.CodeRootUnauthorized)
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(t.Context(), []string{"-org", "org-1"}, &stdout, &stderr, os.Getenv); code != 1 ||
+		!strings.HasPrefix(stderr.String(), "list-invitations: the API refused the credentials; check EC_API_KEY (and EC_HOST): ecloud: list-organization-invitations: 401 Unauthorized: root.unauthorized") {
+		t.Errorf("refused key: exit %d, stderr %q", code, stderr.String())
+	}
+
+	// A bad EC_HOST fails NewClient: nothing is sent.
+	t.Setenv("EC_HOST", "http://ece.example.com")
+	stderr.Reset()
+	if code := run(t.Context(), nil, &stdout, &stderr, os.Getenv); code != 1 || !strings.Contains(stderr.String(), "list-invitations: ecloud: ") {
+		t.Errorf("plain http to a remote host: exit %d, stderr %q", code, stderr.String())
 	}
 }

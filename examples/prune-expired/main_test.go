@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,7 +12,6 @@ import (
 
 	"github.com/ecloud-go/ecloud"
 	"github.com/ecloud-go/ecloud/ecloudtest"
-	"github.com/ecloud-go/ecloud/examples/internal/demo"
 	"go.uber.org/goleak"
 )
 
@@ -22,13 +23,13 @@ func noEnv(string) string { return "" }
 
 // counting counts the delete calls made through the API.
 type counting struct {
-	demo.API
+	api
 	deletes atomic.Int32
 }
 
 func (c *counting) DeleteOrganizationInvitations(ctx context.Context, org string, tokens []string) error {
 	c.deletes.Add(1)
-	return c.API.DeleteOrganizationInvitations(ctx, org, tokens)
+	return c.api.DeleteOrganizationInvitations(ctx, org, tokens)
 }
 
 // newServer has organization org-1 with two expired invitations, a pending
@@ -62,7 +63,7 @@ func emails(invs []ecloud.OrganizationInvitation) string {
 func TestDryRunDeletesNothing(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	api := &counting{API: srv.Client()}
+	api := &counting{api: srv.Client()}
 	var out bytes.Buffer
 	if err := prune(t.Context(), api, "org-1", true, &out); err != nil {
 		t.Fatal(err)
@@ -84,7 +85,7 @@ func TestDryRunDeletesNothing(t *testing.T) {
 func TestPruneDeletesExpiredInOneCall(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
-	api := &counting{API: srv.Client()}
+	api := &counting{api: srv.Client()}
 	var out bytes.Buffer
 	if err := prune(t.Context(), api, "", false, &out); err != nil {
 		t.Fatal(err)
@@ -162,13 +163,48 @@ func TestRunErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{[]string{"extra"}, 2, "usage: prune-expired"},
+		{[]string{"extra"}, 2, `prune-expired: unexpected argument "extra"`},
 		{[]string{"-dry-run=maybe"}, 2, "invalid boolean value"},
-		{[]string{"-org", "nope"}, 1, "prune-expired: the API refused (404): organization.not_found: Organization not found."},
+		{[]string{"-org", "nope"}, 1, "prune-expired: ecloud: list-organization-invitations: 404 Not Found: organization.not_found: Organization not found.\n"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(t.Context(), tc.args, &stdout, &stderr, noEnv); code != tc.code || !strings.Contains(stderr.String(), tc.stderr) {
 			t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr.String(), tc.code, tc.stderr)
 		}
+	}
+	var stderr bytes.Buffer
+	if code := run(t.Context(), []string{"-h"}, io.Discard, &stderr, noEnv); code != 0 {
+		t.Errorf("-h: exit %d", code)
+	}
+	for _, want := range []string{"usage: prune-expired [-org ID] [-dry-run]", "EC_API_KEY", "EC_HOST", "built-in demo API", "-dry-run"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-h does not mention %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+// With EC_API_KEY set, the program prunes the organization of the API named
+// by the environment (here EC_HOST points at a fake). A delete refused
+// because an invitation changed since it was listed says that nothing was
+// deleted. Not parallel: it sets the process environment, which
+// ecloud.OptionsFromEnv reads.
+func TestRunWithAPIKeyUsesTheEnvironment(t *testing.T) {
+	srv := newServer(t)
+	t.Setenv("EC_API_KEY", "a-real-looking-key")
+	t.Setenv("EC_HOST", srv.URL())
+	srv.FailNext(ecloud.OpDeleteOrganizationInvitations, 404, ecloud.CodeOrganizationInvitationNotFound)
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), nil, &stdout, &stderr, os.Getenv); code != 1 ||
+		!strings.HasPrefix(stderr.String(), "prune-expired: nothing was deleted: an invitation changed since it was listed; run again (ecloud: delete-organization-invitations: 404 Not Found") {
+		t.Errorf("refused delete: exit %d, stderr %q", code, stderr.String())
+	}
+	if n := len(srv.Invitations("org-1")); n != 4 {
+		t.Errorf("%d invitations, want 4", n)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(t.Context(), nil, &stdout, &stderr, os.Getenv); code != 0 || stderr.Len() != 0 ||
+		!strings.HasSuffix(stdout.String(), "deleted 2 expired invitation(s) of organization org-1\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }

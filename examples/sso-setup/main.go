@@ -33,7 +33,22 @@ import (
 	"github.com/ecloud-go/ecloud/examples/internal/demo"
 )
 
-const program = "sso-setup"
+const usage = `usage: sso-setup [-org ID] [-domain DOMAIN] [-idp-issuer URI] [-idp-sso-url URL] [-idp-cert FILE] [flags]
+
+Sets up single sign-on for an organization: claims the email domain (prints
+the DNS TXT record to publish, then checks it until DNS shows it), sets up
+the SAML IdP and prints what to configure on the IdP, and maps an IdP group
+to organization admins and the domain's addresses to deployment viewers.
+Running it again updates what it set up.
+
+Environment:
+  EC_API_KEY  your Elastic Cloud API key; without it, the program runs
+              against a built-in demo API (no account needed), which
+              publishes the DNS record itself
+  EC_HOST     the address of an ECE installation (default: Elastic Cloud)
+
+Flags:
+`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -54,12 +69,12 @@ type settings struct {
 	publish                  func(orgID, domain string) // the demo's DNS; nil with the real API
 }
 
-// run is the program: it returns the exit code (0 done, 1 failed or refused
-// by the API, 2 bad usage). getenv decides between the real API
-// (EC_API_KEY set) and the demo.
+// run is the program. It returns the exit status: 0 done, 1 failed or
+// refused by the API, 2 bad usage. main passes os.Getenv as getenv.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet(program, flag.ContinueOnError)
+	fs := flag.NewFlagSet("sso-setup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	var s settings
 	fs.StringVar(&s.org, "org", "", "organization ID (default: your only organization)")
 	fs.StringVar(&s.domain, "domain", "example.com", "the email domain of your users, to claim")
@@ -71,10 +86,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&s.metadataFile, "metadata", "", "write the SAML metadata of Elastic Cloud's service provider to this file")
 	fs.DurationVar(&s.pollEvery, "poll-every", 30*time.Second, "how often to check the DNS record")
 	fs.DurationVar(&s.pollTimeout, "poll-timeout", 15*time.Minute, "how long to wait for the DNS record")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s [-org ID] [-domain DOMAIN] [-idp-issuer URI] [-idp-sso-url URL] [-idp-cert FILE] [flags]\n", program)
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -84,48 +95,49 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	realAPI := getenv("EC_API_KEY") != ""
 	switch {
 	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", program, fs.Arg(0))
-		fs.Usage()
+		fmt.Fprintf(stderr, "sso-setup: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	case realAPI && s.certFile == "":
-		fmt.Fprintf(stderr, "%s: -idp-cert is required with the real API\n", program)
-		fs.Usage()
+		fmt.Fprintln(stderr, "sso-setup: -idp-cert is required with the real API")
 		return 2
 	case s.pollEvery <= 0 || s.pollTimeout <= 0:
-		fmt.Fprintf(stderr, "%s: -poll-every and -poll-timeout must be positive\n", program)
+		fmt.Fprintln(stderr, "sso-setup: -poll-every and -poll-timeout must be positive")
 		return 2
 	}
 	s.certificate = demoCertificate
 	if s.certFile != "" {
 		var err error
 		if s.certificate, err = readCertificate(s.certFile); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", program, err)
+			fmt.Fprintln(stderr, "sso-setup:", err)
 			return 2
 		}
 	}
 
-	// The client: the real API with EC_API_KEY (and EC_HOST for ECE), or the
-	// built-in demo API.
-	var client *ecloud.Client
+	// The client: the real API when EC_API_KEY is set (EC_HOST for ECE),
+	// the built-in demo API otherwise, which publishes DNS records itself.
+	opts := []ecloud.Option{ecloud.WithUserAgent("ecloud-example-sso-setup")}
 	if realAPI {
-		opts, err := ecloud.OptionsFromEnv()
-		if err == nil {
-			client, err = ecloud.NewClient(append(opts, ecloud.WithUserAgent("ecloud-example-"+program))...)
-		}
+		env, err := ecloud.OptionsFromEnv()
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", program, err)
+			fmt.Fprintln(stderr, "sso-setup:", err)
 			return 1
 		}
-		defer client.CloseIdleConnections()
+		opts = append(opts, env...)
 	} else {
-		srv := demo.StartServer(stderr, program)
+		srv, demoOpts := demo.Start(stderr, "sso-setup")
 		defer srv.Close()
-		client = srv.Client(ecloud.WithUserAgent("ecloud-example-" + program))
+		opts = append(opts, demoOpts...)
 		s.publish = srv.PublishDomainVerification
 	}
+	client, err := ecloud.NewClient(opts...)
+	if err != nil {
+		fmt.Fprintln(stderr, "sso-setup:", err)
+		return 1
+	}
+	defer client.CloseIdleConnections()
 
 	if err := setUpSSO(ctx, client, s, stdout); err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", program, demo.Describe(err))
+		fmt.Fprintln(stderr, "sso-setup:", err) // says which step failed
 		return 1
 	}
 	return 0
@@ -134,7 +146,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // setUpSSO is the setup, step by step: the organization, the domain claim,
 // the IdP, the role mappings. Each error says which step failed.
 func setUpSSO(ctx context.Context, client ecloud.API, s settings, w io.Writer) error {
-	orgID, err := demo.Organization(ctx, client, s.org)
+	orgID, err := organization(ctx, client, s.org)
 	if err != nil {
 		return fmt.Errorf("finding the organization: %w", err)
 	}
@@ -329,4 +341,27 @@ func readCertificate(file string) (string, error) {
 			return base64.StdEncoding.EncodeToString(block.Bytes), nil
 		}
 	}
+}
+
+// organization returns orgID when it is set, and otherwise the ID of the
+// caller's only organization.
+func organization(ctx context.Context, api ecloud.OrganizationsAPI, orgID string) (string, error) {
+	if orgID != "" {
+		return orgID, nil
+	}
+	list, err := api.ListOrganizations(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(list.Organizations) {
+	case 0:
+		return "", errors.New("you belong to no organization")
+	case 1:
+		return list.Organizations[0].ID, nil
+	}
+	ids := make([]string, len(list.Organizations))
+	for i, o := range list.Organizations {
+		ids[i] = o.ID
+	}
+	return "", fmt.Errorf("you belong to several organizations (%s): choose one with -org", strings.Join(ids, ", "))
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"encoding/xml"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -195,9 +196,9 @@ func TestRunRefusals(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-org", "nope"}, "sso-setup: listing the claimed domains: the API refused (404): organization.not_found: Organization not found.\n"},
-		{[]string{"-domain", "not a domain"}, "sso-setup: generating the verification code of not a domain: the API refused (400): root.invalid_data: domain_claim_request must be a domain name such as example.com.\n"},
-		{[]string{"-idp-sso-url", "idp.example.com/sso"}, "sso-setup: setting up the IdP: the API refused (400): root.invalid_data: saml_idp.sso_url must be an absolute http or https URL.\n"},
+		{[]string{"-org", "nope"}, "sso-setup: listing the claimed domains: ecloud: domain-claim-get-domain-claims: 404 Not Found: organization.not_found: Organization not found.\n"},
+		{[]string{"-domain", "not a domain"}, "sso-setup: generating the verification code of not a domain: ecloud: domain-claim-generate-verification-code: 400 Bad Request: root.invalid_data: domain_claim_request must be a domain name such as example.com.\n"},
+		{[]string{"-idp-sso-url", "idp.example.com/sso"}, "sso-setup: setting up the IdP: ecloud: setup-organization-idp: 400 Bad Request: root.invalid_data: saml_idp.sso_url must be an absolute http or https URL.\n"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(t.Context(), tc.args, &stdout, &stderr, noEnv)
@@ -233,8 +234,15 @@ func TestRunUsage(t *testing.T) {
 		if code := run(t.Context(), tc.args, &stdout, &stderr, tc.getenv); code != tc.code {
 			t.Errorf("%q: exit %d, stderr %q; want exit %d", tc.args, code, stderr.String(), tc.code)
 		}
-		if strings.Contains(stderr.String(), "demo API") || stdout.Len() != 0 {
+		if strings.Contains(stderr.String(), "EC_API_KEY is not set") || stdout.Len() != 0 {
 			t.Errorf("%q: the program ran (stdout %q, stderr %q)", tc.args, stdout.String(), stderr.String())
+		}
+	}
+	var stderr bytes.Buffer
+	run(t.Context(), []string{"-h"}, io.Discard, &stderr, noEnv)
+	for _, want := range []string{"usage: sso-setup", "EC_API_KEY", "EC_HOST", "built-in demo API", "-idp-cert"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-h does not mention %q:\n%s", want, stderr.String())
 		}
 	}
 }
@@ -267,5 +275,31 @@ func TestReadCertificate(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := run(t.Context(), []string{"-idp-cert", good, "-poll-every", "10ms"}, &stdout, &stderr, noEnv); code != 0 {
 		t.Errorf("run with -idp-cert: exit %d, %s", code, stderr.String())
+	}
+}
+
+// With EC_API_KEY set, the program sets up SSO on the API named by the
+// environment (here EC_HOST points at a fake where the domain is claimed
+// already), with the certificate of -idp-cert. Not parallel: it sets the
+// process environment, which ecloud.OptionsFromEnv reads.
+func TestRunWithAPIKeyUsesTheEnvironment(t *testing.T) {
+	srv := newServer(t)
+	srv.AddDomainClaim("org-1", "acme.example")
+	cert := filepath.Join(t.TempDir(), "idp.pem")
+	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("der")}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("EC_API_KEY", "a-real-looking-key")
+	t.Setenv("EC_HOST", srv.URL())
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"-domain", "acme.example", "-idp-cert", cert}, &stdout, &stderr, os.Getenv); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+	}
+	if stderr.Len() != 0 || !strings.Contains(stdout.String(), "1. acme.example is claimed already\n") {
+		t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
+	}
+	idp, err := srv.Client().GetOrganizationIdP(t.Context(), "org-1")
+	if err != nil || idp.Configuration.SAMLIdP.PublicCertificate[0] != "ZGVy" { // base64("der")
+		t.Errorf("IdP = %+v, %v", idp, err)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/ecloud-go/ecloud"
@@ -10,17 +8,8 @@ import (
 	"github.com/ecloud-go/ecloud/examples/internal/demo"
 )
 
-// startDemo starts the built-in demo API, seeded by seedDemo, and says so on
-// stderr. It returns a client of it and the function that stops it.
-func startDemo(stderr io.Writer) (*ecloud.Client, func()) {
-	srv := ecloudtest.StartServer()
-	seedDemo(srv, time.Now())
-	fmt.Fprintf(stderr, "%s: EC_API_KEY is not set: using the built-in demo API (organization %s); set EC_API_KEY (and EC_HOST for ECE) to use the real one\n", program, demo.OrgID)
-	return srv.Client(ecloud.WithUserAgent("ecloud-example-" + program)), srv.Close
-}
-
-// seedDemo is the demo organization of the other examples (demo.Seed) plus
-// what makes members.json show every kind of action:
+// seedDemo adds to the demo organization of the other examples (demo.Seed,
+// which demo.Start runs) what makes members.json show every kind of action:
 //   - Grace views deployments d-old, d-web and d-search; d-old was deleted,
 //     so the API refuses any change that names it (the list keeps it);
 //   - Dennis is a member the list does not name;
@@ -32,7 +21,6 @@ func startDemo(stderr io.Writer) (*ecloud.Client, func()) {
 // removed from Grace, Katherine's expired invitation revoked, and with
 // -remove-unlisted Dennis removed and Barbara's invitation revoked.
 func seedDemo(srv *ecloudtest.Server, now time.Time) {
-	demo.Seed(srv, now)
 	now = now.UTC().Truncate(time.Minute)
 	day := 24 * time.Hour
 	for _, m := range srv.Members(demo.OrgID) {

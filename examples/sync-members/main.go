@@ -36,13 +36,26 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/ecloud-go/ecloud"
 	"github.com/ecloud-go/ecloud/examples/internal/demo"
 	"github.com/ecloud-go/ecloud/orgsync"
 )
 
-const program = "sync-members"
+const usage = `usage: sync-members -f members.json [-org ID] [-apply] [-remove-unlisted] [-protect EMAILS] [-expires-in DURATION]
+
+Makes an organization's members, invitations and roles match the list in
+members.json: prints the plan, one line per action, and with -apply carries
+it out.
+
+Environment:
+  EC_API_KEY  your Elastic Cloud API key; without it, the program runs
+              against a built-in demo API (no account needed)
+  EC_HOST     the address of an ECE installation (default: Elastic Cloud)
+
+Flags:
+`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -51,22 +64,18 @@ func main() {
 	os.Exit(code)
 }
 
-// run is the program: it returns the exit code (0 done, 1 failed or
-// refused, 2 bad usage). getenv decides between the real API (EC_API_KEY
-// set) and the demo.
+// run is the program. It returns the exit status: 0 done, 1 failed or
+// refused by the API, 2 bad usage. main passes os.Getenv as getenv.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet(program, flag.ContinueOnError)
+	fs := flag.NewFlagSet("sync-members", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	file := fs.String("f", "", "the JSON list of members (required)")
 	orgID := fs.String("org", "", "organization ID (default: your only organization)")
 	apply := fs.Bool("apply", false, "make the changes (default: only print the plan)")
 	removeUnlisted := fs.Bool("remove-unlisted", false, "remove members, and revoke invitations, whose email is not listed")
 	protect := fs.String("protect", "", "comma-separated emails never removed or changed (such as your own)")
 	expiresIn := fs.String("expires-in", "", `how long new invitations are valid, such as "7d" (default: the API's, three days)`)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: %s -f members.json [-org ID] [-apply] [-remove-unlisted] [-protect EMAILS] [-expires-in DURATION]\n", program)
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -74,14 +83,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	if *file == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: give the list with -f, and no other argument\n", program)
-		fs.Usage()
+		fmt.Fprintln(stderr, "sync-members: give the list with -f, and no other argument")
 		return 2
 	}
 
 	members, err := readMembers(*file)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		fmt.Fprintln(stderr, "sync-members:", err)
 		return 1
 	}
 	want := orgsync.Desired{
@@ -91,37 +99,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		ExpiresIn:      *expiresIn,
 	}
 
-	client, closeClient, err := connect(getenv, stderr)
+	// The client: the real API when EC_API_KEY is set (EC_HOST for ECE),
+	// the built-in demo API otherwise, with a few more members and
+	// invitations (demo.go) so that members.json needs every kind of action.
+	opts := []ecloud.Option{ecloud.WithUserAgent("ecloud-example-sync-members")}
+	if getenv("EC_API_KEY") != "" {
+		env, err := ecloud.OptionsFromEnv()
+		if err != nil {
+			fmt.Fprintln(stderr, "sync-members:", err)
+			return 1
+		}
+		opts = append(opts, env...)
+	} else {
+		srv, demoOpts := demo.Start(stderr, "sync-members")
+		defer srv.Close()
+		seedDemo(srv, time.Now())
+		opts = append(opts, demoOpts...)
+	}
+	client, err := ecloud.NewClient(opts...)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		fmt.Fprintln(stderr, "sync-members:", err)
 		return 1
 	}
-	defer closeClient()
+	defer client.CloseIdleConnections()
 
+	// A bad list, a plan that would leave no organization-admin
+	// (orgsync.ErrLastAdmin), the API's refusal, or the first action that
+	// failed: its outcome, and what was skipped, are printed already.
 	if err := syncMembers(ctx, client, *orgID, want, *apply, stdout); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", program, err)
+		fmt.Fprintln(stderr, "sync-members:", err)
 		return 1
 	}
 	return 0
-}
-
-// connect returns a client of the real API when EC_API_KEY is set (and
-// EC_HOST for ECE), otherwise of the built-in demo API (demo.go), and the
-// function that releases it.
-func connect(getenv func(string) string, stderr io.Writer) (*ecloud.Client, func(), error) {
-	if getenv("EC_API_KEY") == "" {
-		client, stop := startDemo(stderr)
-		return client, stop, nil
-	}
-	opts, err := ecloud.OptionsFromEnv()
-	if err != nil {
-		return nil, nil, err
-	}
-	client, err := ecloud.NewClient(append(opts, ecloud.WithUserAgent("ecloud-example-"+program))...)
-	if err != nil {
-		return nil, nil, err
-	}
-	return client, client.CloseIdleConnections, nil
 }
 
 // syncAPI is what syncMembers calls: orgsync's operations, and the
@@ -135,7 +144,7 @@ type syncAPI interface {
 // prints the plan and, when apply is set, applies it and prints what
 // became of each action.
 func syncMembers(ctx context.Context, api syncAPI, orgID string, want orgsync.Desired, apply bool, w io.Writer) error {
-	orgID, err := demo.Organization(ctx, api, orgID)
+	orgID, err := organization(ctx, api, orgID)
 	if err != nil {
 		return err
 	}
@@ -195,4 +204,27 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// organization returns orgID when it is set, and otherwise the ID of the
+// caller's only organization.
+func organization(ctx context.Context, api ecloud.OrganizationsAPI, orgID string) (string, error) {
+	if orgID != "" {
+		return orgID, nil
+	}
+	list, err := api.ListOrganizations(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(list.Organizations) {
+	case 0:
+		return "", errors.New("you belong to no organization")
+	case 1:
+		return list.Organizations[0].ID, nil
+	}
+	ids := make([]string, len(list.Organizations))
+	for i, o := range list.Organizations {
+		ids[i] = o.ID
+	}
+	return "", fmt.Errorf("you belong to several organizations (%s): choose one with -org", strings.Join(ids, ", "))
 }

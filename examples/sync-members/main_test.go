@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func noEnv(string) string { return "" }
 
 // demoPlan is the plan of members.json against the demo API, with
-// -remove-unlisted: an action of every kind. The README shows it.
+// -remove-unlisted: an action of every kind. docs/orgsync.md shows it.
 const demoPlan = `plan for organization demo-org: 8 action(s)
 + invite        margaret@example.com: deployment:deployment-admin@demo-org/all, project/security:viewer@demo-org/p-soc
 ~ re-invite     alan@example.com: organization:billing-admin@demo-org (replaces 1 pending invitation with other roles)
@@ -125,6 +125,7 @@ func demoServer(t *testing.T) *ecloudtest.Server {
 	srv := ecloudtest.NewServer(t)
 	now := time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
 	srv.SetClock(func() time.Time { return now })
+	demo.Seed(srv, now)
 	seedDemo(srv, now)
 	return srv
 }
@@ -231,15 +232,22 @@ func TestRunErrors(t *testing.T) {
 	if err := os.WriteFile(dup, []byte(`[{"email": "a@example.com", "roles": {}}, {"email": " A@example.com", "roles": {}}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	noAdmin := filepath.Join(t.TempDir(), "no-admin.json") // Ada, the demo's only admin, is not listed
+	if err := os.WriteFile(noAdmin, []byte(`[{"email": "grace@example.com", "roles": {}}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args   []string
 		code   int
 		stderr string
 	}{
 		{nil, 2, "give the list with -f"},
-		{[]string{"-f", "members.json", "extra"}, 2, "usage: sync-members -f members.json"},
+		{[]string{"-f", "members.json", "extra"}, 2, "sync-members: give the list with -f, and no other argument"},
 		{[]string{"-apply=maybe"}, 2, "invalid boolean value"},
 		{[]string{"-h"}, 0, "-remove-unlisted"},
+		{[]string{"-h"}, 0, "EC_API_KEY  your Elastic Cloud API key; without it, the program runs\n              against a built-in demo API"},
+		{[]string{"-h"}, 0, "EC_HOST     the address of an ECE installation"},
+		{[]string{"-f", noAdmin, "-remove-unlisted"}, 1, "sync-members: orgsync: no member would be left with the role organization-admin: organization demo-org: the plan takes it from ada@example.com"},
 		{[]string{"-f", "missing.json"}, 1, "sync-members: open missing.json: no such file or directory"},
 		{[]string{"-f", dup}, 1, "members[1]: A@example.com is listed twice (also members[0])"},
 		{[]string{"-f", "members.json", "-org", "nope"}, 1, `sync-members: orgsync: members[0] (ada@example.com): organization[0]: organization_id is "demo-org", not the organization synced, "nope"`},
@@ -251,22 +259,43 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-// TestREADMEShowsTheDemoPlan: the README's printout is this program's.
-func TestREADMEShowsTheDemoPlan(t *testing.T) {
+// TestDocsShowTheDemoPlan: the printout of docs/orgsync.md is this
+// program's, and the sample list is members.json.
+func TestDocsShowTheDemoPlan(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
+	doc, err := os.ReadFile("../../docs/orgsync.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "```console\n$ go run ./examples/sync-members -f examples/sync-members/members.json -remove-unlisted\n" + demoPlan + dryRunLine + "```\n"
-	if !strings.Contains(string(readme), want) {
-		t.Errorf("README.md does not show the plan of the demo verbatim; want:\n%s", want)
+	if !strings.Contains(string(doc), want) {
+		t.Errorf("docs/orgsync.md does not show the plan of the demo verbatim; want:\n%s", want)
 	}
 	sample, err := os.ReadFile("members.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "```json\n"+string(sample)+"```\n") {
-		t.Error("README.md does not show members.json verbatim")
+	if !strings.Contains(string(doc), "```json\n"+string(sample)+"```\n") {
+		t.Error("docs/orgsync.md does not show members.json verbatim")
+	}
+}
+
+// With EC_API_KEY set, the program plans against the API named by the
+// environment (here EC_HOST points at a fake seeded like the demo). Not
+// parallel: it sets the process environment, which ecloud.OptionsFromEnv
+// reads.
+func TestRunWithAPIKeyUsesTheEnvironment(t *testing.T) {
+	srv := demoServer(t)
+	t.Setenv("EC_API_KEY", "a-real-looking-key")
+	t.Setenv("EC_HOST", srv.URL())
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"-f", "members.json", "-remove-unlisted"}, &stdout, &stderr, os.Getenv); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+	}
+	if stderr.Len() != 0 || stdout.String() != demoPlan+dryRunLine {
+		t.Errorf("stdout:\n%s\nstderr %q", stdout.String(), stderr.String())
+	}
+	if n := len(srv.Requests(ecloud.OpListOrganizationMembers)); n != 1 {
+		t.Errorf("the server saw %d member listings, want 1", n)
 	}
 }
