@@ -3,10 +3,11 @@
 // per action; with -apply it carries the plan out and prints what was done.
 //
 // Without EC_API_KEY it runs against a built-in demo API, seeded so that the
-// sample list shows every kind of action:
+// sample list (members.json, used when -f is not given) shows every kind of
+// action; removing a member needs -remove-unlisted:
 //
-//	go run ./examples/sync-members -f examples/sync-members/members.json
-//	go run ./examples/sync-members -f examples/sync-members/members.json -remove-unlisted -apply
+//	go run ./examples/sync-members
+//	go run ./examples/sync-members -remove-unlisted -apply
 //	EC_API_KEY=... go run ./examples/sync-members -org 1234567890 -f members.json
 //
 // The list is a JSON array of members, each an email and the complete set of
@@ -28,6 +29,7 @@ package main
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -43,11 +45,16 @@ import (
 	"github.com/ecloud-go/ecloud/orgsync"
 )
 
-const usage = `usage: sync-members -f members.json [-org ID] [-apply] [-remove-unlisted] [-protect EMAILS] [-expires-in DURATION]
+// sampleMembers is members.json, the list the demo uses when -f is not given.
+//
+//go:embed members.json
+var sampleMembers []byte
+
+const usage = `usage: sync-members [-f members.json] [-org ID] [-apply] [-remove-unlisted] [-protect EMAILS] [-expires-in DURATION]
 
 Makes an organization's members, invitations and roles match the list in
 members.json: prints the plan, one line per action, and with -apply carries
-it out.
+it out. Without EC_API_KEY, the demo uses the sample list when -f is not given.
 
 Environment:
   EC_API_KEY  your Elastic Cloud API key; without it, the program runs
@@ -70,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs := flag.NewFlagSet("sync-members", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	file := fs.String("f", "", "the JSON list of members (required)")
+	file := fs.String("f", "", "the JSON list of members (required with EC_API_KEY)")
 	orgID := fs.String("org", "", "organization ID (default: your only organization)")
 	apply := fs.Bool("apply", false, "make the changes (default: only print the plan)")
 	removeUnlisted := fs.Bool("remove-unlisted", false, "remove members, and revoke invitations, whose email is not listed")
@@ -82,12 +89,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return 2
 	}
-	if *file == "" || fs.NArg() > 0 {
+	realAPI := getenv("EC_API_KEY") != ""
+	if (*file == "" && realAPI) || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "sync-members: give the list with -f, and no other argument")
 		return 2
 	}
 
-	members, err := readMembers(*file)
+	name, data := "members.json", sampleMembers // the demo's sample list
+	if *file != "" {
+		var err error
+		if data, err = os.ReadFile(*file); err != nil {
+			fmt.Fprintln(stderr, "sync-members:", err)
+			return 1
+		}
+		name = *file
+	}
+	members, err := parseMembers(name, data)
 	if err != nil {
 		fmt.Fprintln(stderr, "sync-members:", err)
 		return 1
@@ -103,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	// the built-in demo API otherwise, with a few more members and
 	// invitations (demo.go) so that members.json needs every kind of action.
 	opts := []ecloud.Option{ecloud.WithUserAgent("ecloud-example-sync-members")}
-	if getenv("EC_API_KEY") != "" {
+	if realAPI {
 		env, err := ecloud.OptionsFromEnv()
 		if err != nil {
 			fmt.Fprintln(stderr, "sync-members:", err)
@@ -167,12 +184,8 @@ func syncMembers(ctx context.Context, api syncAPI, orgID string, want orgsync.De
 	return err
 }
 
-// readMembers reads the list of members from the JSON file at path.
-func readMembers(path string) ([]orgsync.Member, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
+// parseMembers reads the list of members from data, the JSON file at path.
+func parseMembers(path string, data []byte) ([]orgsync.Member, error) {
 	var entries []struct {
 		Email string                  `json:"email"`
 		Roles *ecloud.RoleAssignments `json:"roles"`

@@ -45,6 +45,7 @@ func TestDemoDryRun(t *testing.T) {
 		want string
 	}{
 		{[]string{"-f", "members.json", "-remove-unlisted"}, demoPlan + dryRunLine},
+		{[]string{"-remove-unlisted"}, demoPlan + dryRunLine}, // the sample list, embedded
 		{[]string{"-f", "members.json"}, strings.NewReplacer(
 			"8 action(s)", "6 action(s)",
 			"- remove member dennis@example.com: user 1000000003, not listed\n", "",
@@ -132,7 +133,7 @@ func demoServer(t *testing.T) *ecloudtest.Server {
 
 func sampleList(t *testing.T, removeUnlisted bool) orgsync.Desired {
 	t.Helper()
-	members, err := readMembers("members.json")
+	members, err := parseMembers("members.json", sampleMembers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +202,6 @@ func TestApplyReportsFailures(t *testing.T) {
 
 func TestReadMembersRefuses(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
 	for _, tc := range []struct {
 		json, err string
 	}{
@@ -212,15 +212,11 @@ func TestReadMembersRefuses(t *testing.T) {
 		{`{"email": "a@example.com"}`, "cannot unmarshal object"},
 		{`[`, "unexpected EOF"},
 	} {
-		path := filepath.Join(dir, "members.json")
-		if err := os.WriteFile(path, []byte(tc.json), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := readMembers(path); err == nil || !strings.Contains(err.Error(), tc.err) {
+		if _, err := parseMembers("members.json", []byte(tc.json)); err == nil || !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: error %v, want %q", tc.json, err, tc.err)
 		}
 	}
-	members, err := readMembers("members.json")
+	members, err := parseMembers("members.json", sampleMembers)
 	if err != nil || len(members) != 6 || members[1].Email != "Grace@Example.com" || len(members[1].Roles.Deployment) != 2 {
 		t.Errorf("members.json: %+v, %v", members, err)
 	}
@@ -241,7 +237,6 @@ func TestRunErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{nil, 2, "give the list with -f"},
 		{[]string{"-f", "members.json", "extra"}, 2, "sync-members: give the list with -f, and no other argument"},
 		{[]string{"-apply=maybe"}, 2, "invalid boolean value"},
 		{[]string{"-h"}, 0, "-remove-unlisted"},
@@ -294,6 +289,12 @@ func TestRunWithAPIKeyUsesTheEnvironment(t *testing.T) {
 	}
 	if stderr.Len() != 0 || stdout.String() != demoPlan+dryRunLine {
 		t.Errorf("stdout:\n%s\nstderr %q", stdout.String(), stderr.String())
+	}
+	// With a real API, there is no sample list: -f is required.
+	stdout.Reset()
+	if code := run(t.Context(), []string{"-remove-unlisted"}, &stdout, &stderr, os.Getenv); code != 2 ||
+		!strings.Contains(stderr.String(), "give the list with -f") || stdout.Len() != 0 {
+		t.Errorf("without -f: exit %d, stdout %q, stderr %q; want exit 2 asking for -f", code, stdout.String(), stderr.String())
 	}
 	if n := len(srv.Requests(ecloud.OpListOrganizationMembers)); n != 1 {
 		t.Errorf("the server saw %d member listings, want 1", n)
