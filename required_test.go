@@ -42,9 +42,10 @@ func TestSuccessBodyLacksRequiredFields(t *testing.T) {
 		{OpListOrganizationMembers, func(ctx context.Context, c *Client) error { _, err := c.ListOrganizationMembers(ctx, "o1"); return err },
 			`{"members":[` + member + `]}`, map[string]string{
 				`{"invitations":[]}`: "members",
-				`{"members":[{"organization_id":"o1","member_since":"2026-01-01T00:00:00Z"}]}`: "members[0].user_id",
-				`{"members":[{"user_id":"u1","member_since":"2026-01-01T00:00:00Z"}]}`:         "members[0].organization_id",
-				`{"members":[` + member + `,{"organization_id":"o1","user_id":"u2"}]}`:         "members[1].member_since",
+				`{"members":[{"organization_id":"o1","member_since":"2026-01-01T00:00:00Z"}]}`:                                    "members[0].user_id",
+				`{"members":[{"user_id":"u1","member_since":"2026-01-01T00:00:00Z"}]}`:                                            "members[0].organization_id",
+				`{"members":[` + member + `,{"organization_id":"o1","user_id":"u2"}]}`:                                            "members[1].member_since",
+				`{"members":[` + strings.Replace(member, `}`, `,"role_assignments":{"platform":[{"role_id":"p"},{}]}}`, 1) + `]}`: "members[0].role_assignments.platform[1].role_id",
 			}},
 		{OpListOrganizationInvitations, func(ctx context.Context, c *Client) error {
 			_, err := c.ListOrganizationInvitations(ctx, "o1")
@@ -65,10 +66,13 @@ func TestSuccessBodyLacksRequiredFields(t *testing.T) {
 			_, err := c.GetOrganizationInvitation(ctx, "t1")
 			return err
 		}, inv, map[string]string{
-			`{"invitations":[` + inv + `]}`:                                     "token",
-			strings.Replace(inv, `"email":"a@example.com",`, ``, 1):             "email",
-			strings.Replace(inv, `"created_at":"2026-01-01T00:00:00Z",`, ``, 1): "created_at",
-			strings.Replace(inv, `,"organization":`+org, ``, 1):                 "organization.id",
+			`{"invitations":[` + inv + `]}`:                                                                                 "token",
+			strings.Replace(inv, `"email":"a@example.com",`, ``, 1):                                                         "email",
+			strings.Replace(inv, `"created_at":"2026-01-01T00:00:00Z",`, ``, 1):                                             "created_at",
+			strings.Replace(inv, `,"organization":`+org, ``, 1):                                                             "organization.id",
+			strings.TrimSuffix(inv, `}`) + `,"role_assignments":{"deployment":[{"role_id":"d"}]}}`:                          "role_assignments.deployment[0].organization_id",
+			strings.TrimSuffix(inv, `}`) + `,"role_assignments":{"project":{"vectordb":[{"organization_id":"o1"}]}}}`:       "role_assignments.project.vectordb[0].role_id",
+			strings.TrimSuffix(inv, `}`) + `,"role_assignments":{"organization":[{"role_id":"r","organization_id":"o1"}]}}`: "-",
 		}},
 		{OpListDomainClaims, func(ctx context.Context, c *Client) error { _, err := c.ListDomainClaims(ctx, "o1"); return err },
 			`{"domains":["example.com"]}`, map[string]string{`{"domains":null}`: "domains", `{"mappings":[]}`: "domains"}},
@@ -86,6 +90,8 @@ func TestSuccessBodyLacksRequiredFields(t *testing.T) {
 			`{"mappings":[` + tcAdminsMappingJSON + `]}`, map[string]string{
 				`{"domains":[]}`:                  "mappings",
 				`{"mappings":[{"enabled":true}]}`: "mappings[0].name",
+				`{"mappings":[{"name":"m","role_assignments":{"organization":[{"role_id":"r"}]}}]}`: "mappings[0].role_assignments.organization[0].organization_id",
+				`{"mappings":[{"name":"m","rule":{"any":[{}]}}]}`:                                   "-",
 			}},
 		{OpDeleteRoleMappingsByName, func(ctx context.Context, c *Client) error {
 			_, err := c.DeleteRoleMappingsByName(ctx, "o1", []string{"a"})
