@@ -23,6 +23,10 @@ import (
 // leave empty; objects, which cannot be told missing (a role mapping's rule
 // and role assignments); and the property rules of a role mapping, of which
 // the spec requires no field.
+//
+// The elements of lists are also checked while a body is decoded, when its
+// lists could cost much memory (decode.go): there, a list ends at its first
+// element that lacks a required field.
 type checker interface{ check() error }
 
 func checkRequired(out any) error {

@@ -3,6 +3,7 @@ package ecloud
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -120,6 +121,41 @@ func TestSuccessBodyLacksRequiredFields(t *testing.T) {
 			if got := f.requests.Load(); got != 1 {
 				t.Errorf("%s: body %s: the server saw %d requests, want 1", op.name, body, got)
 			}
+		}
+	}
+}
+
+// TestLongListNamesFirstMissingField: in a long list, the error names the
+// first element that lacks a required field, as in a short one, both when
+// the body is decoded directly (elements of real size) and when it is
+// decoded element by element (a tail of {}, where decoding stops).
+func TestLongListNamesFirstMissingField(t *testing.T) {
+	t.Parallel()
+	inv := strings.Replace(tcDecInvJSON, `"organization":{"id":"o1",`, `"organization":{"id":"o%d",`, 1)
+	noID := strings.Replace(tcDecInvJSON, `"organization":{"id":"o1",`, `"organization":{`, 1)
+	elements := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, inv+",", i)
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name   string
+		body   string
+		direct bool
+	}{
+		{"directly", `{"invitations":[` + elements(500) + noID + "," + strings.TrimSuffix(elements(500), ",") + `]}`, true},
+		{"element by element", `{"invitations":[` + elements(3) + noID + strings.Repeat(`,{}`, 20_000) + `]}`, false},
+	} {
+		if direct := decodeCost([]byte(tc.body)) <= maxDecodeCost*len(tc.body); direct != tc.direct {
+			t.Fatalf("%s: the body of %d KiB is decoded directly: %t", tc.name, len(tc.body)>>10, direct)
+		}
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, tc.body) })
+		_, err := newTestClient(t, f.URL).ListOrganizationInvitations(context.Background(), "o1")
+		want := fmt.Sprintf("ecloud: %s: the 200 response lacks invitations[%d].organization.id", OpListOrganizationInvitations, map[bool]int{true: 500, false: 3}[tc.direct])
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, want)
 		}
 	}
 }
