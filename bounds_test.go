@@ -165,6 +165,12 @@ func tcRepeat(prefix, element, sep, suffix string, size int) []byte {
 	return b.Bytes()
 }
 
+// tcNested returns metadata of size bytes whose elements nest deep.
+func tcNested(size int) []byte {
+	n := (size - len(`<EntityDescriptor></EntityDescriptor>`)) / len(`<a></a>`)
+	return []byte(`<EntityDescriptor>` + strings.Repeat(`<a>`, n) + strings.Repeat(`</a>`, n) + `</EntityDescriptor>`)
+}
+
 // TestSuccessBodyMemoryIsBounded: one call's heap grows by less than a
 // small multiple of its success body, whatever the body. Bodies of 4 MiB
 // (an eighth of the cap) of list elements far smaller in JSON than in Go,
@@ -174,7 +180,12 @@ func tcRepeat(prefix, element, sep, suffix string, size int) []byte {
 // which decodes. The lists that cost the most and decode (the
 // smallest complete organizations or role mappings, and empty role mapping
 // rules) cost less than 16 times: the documented 12 for decoding, and up to
-// 3 for reading the body (joined from the chunks it arrived in).
+// 3 for reading the body (joined from the chunks it arrived in). SAML
+// metadata of 4 MiB, nested or all attributes, cost encoding/xml 25 to 50
+// times its size; it is refused now unread, and so is nested metadata of
+// the 64 KiB that metadata may be. Metadata of the most attributes or
+// tokens that 64 KiB holds is checked, at up to 50 times its size: a few
+// MiB at most.
 func TestSuccessBodyMemoryIsBounded(t *testing.T) {
 	const size = 4 << 20
 	member := `{"organization_id":"o1","user_id":"u1","member_since":"2026-01-01T00:00:00Z","role_assignments":{"deployment":[`
@@ -183,6 +194,7 @@ func TestSuccessBodyMemoryIsBounded(t *testing.T) {
 	listMembers := func(c *Client) error { _, err := c.ListOrganizationMembers(context.Background(), "o1"); return err }
 	listMappings := func(c *Client) error { _, err := c.ListRoleMappings(context.Background(), "o1"); return err }
 	listOrganizations := func(c *Client) error { _, err := c.ListOrganizations(context.Background()); return err }
+	metadata := func(c *Client) error { _, err := c.GetOrganizationIdPMetadata(context.Background(), "o1"); return err }
 	for _, tc := range []struct {
 		name    string
 		body    []byte
@@ -219,6 +231,11 @@ func TestSuccessBodyMemoryIsBounded(t *testing.T) {
 		{"the smallest organizations", tcRepeat(`{"organizations":[`, `{"id":"o"}`, ",", `]}`, size), listOrganizations, "", 16},
 		{"the smallest role mappings", tcRepeat(`{"mappings":[`, `{"name":"m"}`, ",", `]}`, size), listMappings, "", 16},
 		{"empty role mapping rules", tcRepeat(`{"mappings":[{"name":"m","rule":{"any":[`, `{}`, ",", `]}}]}`, size), listMappings, "", 16},
+		{"metadata of nested elements", tcNested(size), metadata, "not SAML metadata", 10},
+		{"metadata of attributes", tcRepeat(`<EntityDescriptor`, ` a=""`, "", `/>`, size), metadata, "not SAML metadata", 10},
+		{"metadata of nested elements, within its size", tcNested(maxMetadata), metadata, "nest more than 32 deep", 10},
+		{"metadata of attributes, within its size", tcRepeat(`<EntityDescriptor`, ` a=""`, "", `/>`, maxMetadata), metadata, "", 64},
+		{"metadata of empty elements, within its size", tcRepeat(`<EntityDescriptor>`, `<a/>`, "", `</EntityDescriptor>`, maxMetadata), metadata, "", 64},
 	} {
 		body := tc.body
 		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
