@@ -384,7 +384,7 @@ func listOf[T any](d *checkingDecoder, check func(*T) error) *jsonv2.Unmarshaler
 		if n == 0 {
 			d.emptied(cap(*s))
 		} else if n > cap(*s) {
-			*s = slices.Grow((*s)[:cap(*s)], n-cap(*s))[:len(*s)]
+			*s = withCapacity(*s, n)
 		}
 		return jsonv2.SkipFunc
 	})
@@ -482,13 +482,22 @@ const smallList = 64
 func grow[T any](list []T, dec *jsontext.Decoder, start int64, small int) []T {
 	n := len(list)
 	if n < small || n == 0 {
-		list = slices.Grow(list, 1)
+		list = append(list, *new(T))
 		return list[:cap(list)]
 	}
 	left, size := countElements(dec.UnreadBuffer())
 	avg := max((dec.InputOffset()-start)/int64(n), 1)
-	list = slices.Grow(list, min(left, max(int(int64(size)/avg)+1, n)))
+	list = withCapacity(list, n+min(left, max(int(int64(size)/avg)+1, n)))
 	return list[:cap(list)]
+}
+
+// withCapacity returns s, with the elements past its length that its
+// capacity holds, in a new slice of capacity n, n > cap(s). (slices.Grow
+// allocates its room twice in a -race build.)
+func withCapacity[T any](s []T, n int) []T {
+	grown := make([]T, len(s), n)
+	copy(grown[:cap(s)], s[:cap(s)])
+	return grown
 }
 
 // countElements returns the number of values in b before the ']' that ends
