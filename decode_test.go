@@ -3,19 +3,28 @@ package ecloud
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/go-cmp/cmp"
 )
 
-// The decoding of success bodies (decodeBody) against encoding/json, the
-// reference: for every type the SDK decodes, every body must give the same
-// value (nil and empty lists told apart), or the same error, and the same
-// answer from the required-field check.
+// The decoding of success bodies against encoding/json, the reference, each
+// followed by the required-field check: for every type the SDK decodes and
+// every body, both ways that decodeBody chooses between (decodeDirect, and a
+// checkingDecoder, also one that counts the elements of every list) must
+// accept the same bodies with the same values (nil and empty lists told
+// apart) and refuse the same bodies. They refuse with the same error, except
+// that a checkingDecoder that cut a list short may name another of the
+// body's faults (a missing field, or a wrong type, with encoding/json's
+// error type), and it refuses a list repeated after being cut short
+// (errRepeatedList) even if encoding/json would not.
 
 // tcDecoded are the types that calls decode success bodies into.
 var tcDecoded = []func() any{
@@ -31,38 +40,74 @@ var tcDecoded = []func() any{
 	func() any { return new(verificationCode) },
 }
 
-// decodeBothWays decodes body into a fresh value of each kind with
-// encoding/json and with decodeBody, and returns what differs.
-func decodeBothWays(body []byte, newValue func() any) string {
+// tcDecoder is a way of decoding: it decodes body into out and says whether
+// it cut a list short or left it emptied (checkingDecoder.partial).
+type tcDecoder func(body []byte, out any) (err error, partial bool)
+
+// tcDecoders returns decodeDirect and two checkingDecoders, one of which
+// counts every list's elements rather than growing small lists. They may be
+// used from several goroutines.
+func tcDecoders() map[string]tcDecoder {
+	decoders := map[string]tcDecoder{"decodeDirect": func(body []byte, out any) (error, bool) { return decodeDirect(body, out), false }}
+	for name, small := range map[string]int{"checkingDecoder": smallList, "checkingDecoder(counting)": 0} {
+		var mu sync.Mutex
+		d := newCheckingDecoder()
+		d.small = small
+		decoders[name] = func(body []byte, out any) (error, bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			defer d.reset()
+			return d.decode(body, out), d.partial
+		}
+	}
+	return decoders
+}
+
+// decodeBothWays decodes body into a fresh value of newValue's kind with
+// encoding/json and with decode, each followed by the required-field check,
+// and returns what differs.
+func decodeBothWays(body []byte, newValue func() any, decode tcDecoder) string {
 	want, got := newValue(), newValue()
-	wantErr, gotErr := json.Unmarshal(body, want), decodeBody(body, got)
+	wantErr := json.Unmarshal(body, want)
+	if wantErr == nil {
+		wantErr = checkRequired(want)
+	}
+	gotErr, partial := decode(body, got)
+	if gotErr == nil {
+		gotErr = checkRequired(got)
+	}
+	var missing *missingError
 	switch {
-	case (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error():
-		return fmt.Sprintf("%T: encoding/json: %v; decodeBody: %v", want, wantErr, gotErr)
+	case errors.Is(gotErr, errRepeatedList):
+		return ""
+	case (wantErr == nil) != (gotErr == nil),
+		wantErr != nil && wantErr.Error() != gotErr.Error() && !partial,
+		wantErr != nil && partial && !errors.As(gotErr, &missing) && reflect.TypeOf(wantErr) != reflect.TypeOf(gotErr):
+		return fmt.Sprintf("%T: encoding/json: %v (%T); decoded: %v (%T)", want, wantErr, wantErr, gotErr, gotErr)
 	case wantErr != nil:
 		return ""
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(organizationInvitations{}, organizationMemberships{}, roleMappings{}, deletedRoleMappings{}, domainClaims{}, verificationCode{})); diff != "" {
-		return fmt.Sprintf("%T: encoding/json → decodeBody (-+):\n%s", want, diff)
-	}
-	if a, b := fmt.Sprint(checkRequired(want)), fmt.Sprint(checkRequired(got)); a != b {
-		return fmt.Sprintf("%T: required fields: after encoding/json %s, after decodeBody %s", want, a, b)
+		return fmt.Sprintf("%T: encoding/json → decoded (-+):\n%s", want, diff)
 	}
 	return ""
 }
 
-// decodeDiff compares the two ways for every type on body, and for the
-// presized lists also on body followed by enough spaces to be presized.
-func decodeDiff(body []byte) string {
+// decodeDiff compares encoding/json with each of decoders, for every type,
+// on body, and for the presized lists also on body followed by enough spaces
+// to be presized.
+func decodeDiff(body []byte, decoders map[string]tcDecoder) string {
 	padded := append(bytes.Clone(body), bytes.Repeat([]byte(" "), minPresizedBody)...)
-	for _, newValue := range tcDecoded {
-		bodies := [][]byte{body}
-		if _, ok := newValue().(presizer); ok {
-			bodies = append(bodies, padded)
-		}
-		for _, b := range bodies {
-			if d := decodeBothWays(b, newValue); d != "" {
-				return d
+	for name, decode := range decoders {
+		for _, newValue := range tcDecoded {
+			bodies := [][]byte{body}
+			if _, ok := newValue().(presizer); ok {
+				bodies = append(bodies, padded)
+			}
+			for _, b := range bodies {
+				if d := decodeBothWays(b, newValue, decode); d != "" {
+					return name + ": " + d
+				}
 			}
 		}
 	}
@@ -140,6 +185,26 @@ var tcDecodeBodies = []string{
 	`{"x":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `,"id":"deep"}`,
 	`{"x":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `,"id":"deep"}`,
 	`{"x":` + strings.Repeat(`{"a":`, 10000) + `1` + strings.Repeat("}", 10000) + `}`,
+	// Lists of elements that lack required fields, at every depth, which a
+	// checkingDecoder cuts short; with wrong types before and after the cut.
+	`{"invitations":[{},{},{}]}`, `{"invitations":[null,null]}`, `{"invitations":[` + tcDecInvJSON + `,{},` + tcDecInvJSON + `]}`,
+	`{"invitations":[{"token":1},{},{"email":2}]}`, `{"invitations":[{},{"token":1}],"invitations":[{"email":true}]}`,
+	`{"members":[` + tcDecMemberJSON + `,{"organization_id":"o1","user_id":"u2","member_since":"2026-01-01T00:00:00Z","role_assignments":{"deployment":[{},{}],"platform":[{"role_id":"p"},{}]}}]}`,
+	`{"role_assignments":{"organization":[{"role_id":"r"},{"organization_id":"o"}],"project":{"security":[{},null,1]}},"token":"t"}`,
+	`{"mappings":[{"name":"m","role_assignments":{"platform":[{},{}]}},{}],"mappings":[{"name":"n"}]}`,
+	`{"organizations":[{"id":"a"},{"name":"no id"},{"id":"c"}]}`, `{"mappings":["a",{"name":"m"}]}`, `{"domains":[null,"",1,"a"]}`,
+	// The same lists repeated: a later copy merges into the kept elements (and
+	// encoding/json's skipped ones, which a checkingDecoder refuses to guess).
+	`{"invitations":[{},{}],"invitations":[` + tcDecInvJSON + `]}`,
+	`{"invitations":[{},{}],"invitations":[` + tcDecInvJSON + `,` + tcDecInvJSON + `]}`,
+	`{"invitations":[{}],"invitations":[` + tcDecInvJSON + `,` + tcDecInvJSON + `]}`,
+	`{"invitations":[{},{"accepted_at":"2026-01-02T10:00:00Z"}],"invitations":[` + tcDecInvJSON + `,` + strings.Replace(tcDecInvJSON, `"accepted_at":"2026-01-02T10:00:00Z",`, ``, 1) + `]}`,
+	`{"invitations":[{},{}],"invitations":null,"invitations":[` + tcDecInvJSON + `,` + tcDecInvJSON + `]}`,
+	`{"role_assignments":{"platform":[{},{}]},"role_assignments":{"platform":[{"role_id":"a"}]}}`,
+	`{"role_assignments":{"platform":[{},{}]},"role_assignments":{"platform":[{"role_id":"a"},{"role_id":"b"}]}}`,
+	// Lists emptied after holding elements, with a wrong type after.
+	`{"domains":["a","b"],"domains":null,"domains":[1]}`, `{"domains":["a","b"],"domains":[],"domains":[1,"c"]}`,
+	`{"role_assignments":{"platform":[{"role_id":"a"}]},"role_assignments":null,"token":1}`,
 }
 
 // tcLargeListBodies are lists large enough to be presized, shaped to fool
@@ -171,22 +236,25 @@ func tcLargeListBodies() []string {
 // run), through both decoders. FuzzDecode explores further.
 func TestDecodeMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
+	decoders := tcDecoders()
 	for _, body := range tcDecodeBodies {
-		if d := decodeDiff([]byte(body)); d != "" {
+		if d := decodeDiff([]byte(body), decoders); d != "" {
 			t.Errorf("body %.200q:\n%s", body, d)
 		}
 	}
 	for _, body := range tcLargeListBodies() {
-		for _, newValue := range tcDecoded[:2] { // the presized lists
-			if d := decodeBothWays([]byte(body), newValue); d != "" {
-				t.Errorf("body %.200q:\n%s", body, d)
+		for name, decode := range decoders {
+			for _, newValue := range tcDecoded[:2] { // the presized lists
+				if d := decodeBothWays([]byte(body), newValue, decode); d != "" {
+					t.Errorf("%s, body %.200q:\n%s", name, body, d)
+				}
 			}
 		}
 	}
 	rnd := rand.New(rand.NewPCG(1, 2))
 	for i := range 1000 {
 		body := mutateJSON(rnd, []byte(tcDecodeBodies[i%20]))
-		if d := decodeDiff(body); d != "" {
+		if d := decodeDiff(body, decoders); d != "" {
 			t.Errorf("mutation %d, body %q:\n%s", i, body, d)
 		}
 	}
@@ -244,8 +312,9 @@ func FuzzDecode(f *testing.F) {
 			f.Add([]byte(body))
 		}
 	}
+	decoders := tcDecoders()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		if d := decodeDiff(body); d != "" {
+		if d := decodeDiff(body, decoders); d != "" {
 			t.Errorf("body %q:\n%s", body, d)
 		}
 	})
@@ -277,7 +346,7 @@ func TestPresizedListsHoldTheirCount(t *testing.T) {
 	}
 
 	tiny := []byte(`{"invitations":[{},` + strings.Repeat(`{"token":"t","email":"e"},`, 5000) + `{}]}`)
-	if got := presized[OrganizationInvitation](tiny, "invitations"); cap(got)*int(reflect.TypeFor[OrganizationInvitation]().Size()) > len(tiny) {
+	if got := presized[OrganizationInvitation](tiny, "invitations"); int64(cap(got)) > maxPresized(len(tiny)) || cap(got)*int(reflect.TypeFor[OrganizationInvitation]().Size()) > 3*len(tiny) {
 		t.Errorf("a first element of 2 bytes presized %d invitations for a body of %d bytes", cap(got), len(tiny))
 	}
 	for _, body := range []string{
@@ -287,6 +356,111 @@ func TestPresizedListsHoldTheirCount(t *testing.T) {
 	} {
 		if got := presized[OrganizationInvitation]([]byte(body), "invitations"); got != nil {
 			t.Errorf("body %.60q… without invitations presized a slice of cap %d", body, cap(got))
+		}
+	}
+}
+
+// TestDecodeCostBoundsEveryList: for an element of each list of the models,
+// decodeCost counts at least what decodeDirect allocates for it, slack and
+// copies of the growing slice included, with every field set, every pointer
+// to an object and every time in a zone of its own (each one allocated). So
+// a body that decodeBody decodes directly takes at most maxDecodeCost bytes
+// per byte, and one that could take more goes to a checkingDecoder.
+func TestDecodeCostBoundsEveryList(t *testing.T) {
+	const (
+		org     = `{"id":"o","name":"n","default_disk_usage_alerts_enabled":true,"notifications_allowed_email_domains":[],"billing_contacts":[],"operational_contacts":[],"sso_login_identifier":"s"}`
+		project = `{"elasticsearch":[],"observability":[],"security":[],"workplaceai":[],"vectordb":[]}`
+		roles   = `{"platform":[],"organization":[],"deployment":[],"project":` + project + `}`
+		inv     = `{"token":"t","email":"e","created_at":"2026-01-01T00:00:00+01:01","expires_at":"2026-01-01T00:00:00+02:02","expired":true,"accepted_at":"2026-01-01T00:00:00+03:03","organization":` + org + `,"role_assignments":` + roles + `}`
+		member  = `{"organization_id":"o","user_id":"u","name":"n","email":"e","member_since":"2026-01-01T00:00:00+01:01","role_assignments":` + roles + `}`
+		mapping = `{"enabled":true,"name":"m","rule":{"any":[],"all":[]},"role_assignments":` + roles + `}`
+		scoped  = `{"role_id":"r","organization_id":"o","all":true,"deployment_ids":[],"project_ids":[],"application_roles":[]}`
+		n       = 2000
+	)
+	list := func(prefix, element, suffix string) []byte {
+		return []byte(prefix + strings.Repeat(element+",", n-1) + element + suffix)
+	}
+	for _, tc := range []struct {
+		name     string
+		body     []byte
+		newValue func() any
+		cost     int
+	}{
+		{"invitations", list(`{"invitations":[`, inv, `]}`), func() any { return new(organizationInvitations) }, topElementCost},
+		{"members", list(`{"members":[`, member, `]}`), func() any { return new(organizationMemberships) }, topElementCost},
+		{"organizations", list(`{"organizations":[`, org, `]}`), func() any { return new(OrganizationList) }, topElementCost},
+		{"role mappings", list(`{"mappings":[`, mapping, `]}`), func() any { return new(roleMappings) }, topElementCost},
+		{"domains", list(`{"domains":[`, `"d"`, `]}`), func() any { return new(domainClaims) }, topElementCost},
+		{"certificates", list(`{"signing_certificate":[`, `"c"`, `]}`), func() any { return new(OrganizationIdP) }, topElementCost},
+		{"platform roles", list(`{"role_assignments":{"platform":[`, `{"role_id":"r"}`, `]}}`), func() any { return new(OrganizationInvitation) }, nestedElementCost},
+		{"organization roles", list(`{"role_assignments":{"organization":[`, scoped, `]}}`), func() any { return new(OrganizationInvitation) }, nestedElementCost},
+		{"deployment roles", list(`{"role_assignments":{"deployment":[`, scoped, `]}}`), func() any { return new(OrganizationMembership) }, nestedElementCost},
+		{"project roles", list(`{"role_assignments":{"project":{"security":[`, scoped, `]}}}`), func() any { return new(OrganizationInvitation) }, nestedElementCost},
+		{"role mapping rules", list(`{"mappings":[{"name":"m","rule":{"all":[`, `{"group":"g","email":"e"}`, `]}}]}`), func() any { return new(roleMappings) }, nestedElementCost},
+		{"deployment IDs", list(`{"role_assignments":{"deployment":[{"deployment_ids":[`, `"d"`, `]}]}}`), func() any { return new(OrganizationInvitation) }, nestedElementCost},
+		{"contacts", list(`{"organization":{"billing_contacts":[`, `"c"`, `]}}`), func() any { return new(OrganizationInvitation) }, nestedElementCost},
+		{"public certificates", list(`{"configuration":{"saml_idp":{"public_certificate":[`, `"c"`, `]}}}`), func() any { return new(OrganizationIdP) }, nestedElementCost},
+	} {
+		var err error
+		perElement := allocatedDuring(func() { err = decodeDirect(tc.body, tc.newValue()) }) / n
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		t.Logf("%s: %d bytes allocated per element, %d counted", tc.name, perElement, tc.cost)
+		if perElement > uint64(tc.cost) {
+			t.Errorf("%s: decodeDirect allocates %d bytes per element, more than the %d that decodeCost counts", tc.name, perElement, tc.cost)
+		}
+	}
+}
+
+// TestRealAnswersDecodeDirectly: answers shaped like the API's, of any
+// length, take the fast way (decodeDirect); the benchmarks time it.
+func TestRealAnswersDecodeDirectly(t *testing.T) {
+	t.Parallel()
+	bodies := map[string][]byte{"IdP": []byte(tcIdPJSON), "invitation": []byte(tcDecInvJSON)}
+	for _, n := range benchSizes {
+		bodies[fmt.Sprint(n, " invitations")] = benchInvitationsBody("o1", n)
+		bodies[fmt.Sprint(n, " members")] = benchMembersBody("o1", n)
+	}
+	for name, body := range bodies {
+		if cost := decodeCost(body); cost > maxDecodeCost*len(body) {
+			t.Errorf("%s: decodeCost counts %.1f bytes per byte of the body, over %d: it would not be decoded directly", name, float64(cost)/float64(len(body)), maxDecodeCost)
+		}
+	}
+}
+
+// TestCountElements: countElements counts the values of an array as a JSON
+// decoder reads them, from its start or after any of its values, and finds
+// where it ends, whatever the values hold (strings with brackets, commas,
+// quotes and escapes; nested arrays and objects; numbers and literals).
+func TestCountElements(t *testing.T) {
+	t.Parallel()
+	invitations := benchInvitationsBody("o1", 3)
+	for _, array := range []string{
+		`[]`, `[ ]`, `[1]`, `[1,2,3]`, `[ -1.5e3 , true,false, null ]`, `["a","b\"]","c\\",""]`, `["],[{\u005d"]`,
+		`[{"a":[1,2],"b":{"c":"]"}},[],[[]],{}]`, `[` + tcDecInvJSON + `,` + tcDecInvJSON + `]`,
+		string(invitations[len(`{"invitations":`) : len(invitations)-1]),
+	} {
+		dec := jsontext.NewDecoder(strings.NewReader(array))
+		offsets := []int64{}
+		if _, err := dec.ReadToken(); err != nil {
+			t.Fatalf("%s: %v", array, err)
+		}
+		for {
+			offsets = append(offsets, dec.InputOffset())
+			if dec.PeekKind() == ']' {
+				break
+			}
+			if err := dec.SkipValue(); err != nil {
+				t.Fatalf("%s: %v", array, err)
+			}
+		}
+		for read, offset := range offsets {
+			rest := array[offset:]
+			n, size := countElements([]byte(rest))
+			if want := len(offsets) - 1 - read; n != want || size != len(rest)-1 {
+				t.Errorf("%s, after %d values: countElements = %d, ending at %d; want %d, ending at %d", array, read, n, size, want, len(rest)-1)
+			}
 		}
 	}
 }

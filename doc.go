@@ -135,8 +135,11 @@
 //
 // A success body may be at most 32 MiB (the largest real answers, the
 // unpaginated lists, are far smaller) and is read as it arrives, never sized
-// from the announced Content-Length; an error body is read up to 64 KiB. An
-// *APIError keeps at most 16 header codes, and its Error is one short line.
+// from the announced Content-Length; decoding it takes at most 12 bytes of
+// memory per byte whatever a server sends (twice that for a body refused for
+// a wrong type). SAML metadata may be at most 64 KiB. An error body is read
+// up to 64 KiB. An *APIError keeps at most 16 header codes, and its Error is
+// one short line.
 //
 // # Testing code that uses ecloud
 //

@@ -114,9 +114,23 @@ func (cfg IdPConfiguration) validate(op string) error {
 	return nil
 }
 
+// Bounds of the metadata check. SAML metadata is small and shallow: Elastic
+// Cloud's is a few KiB, its elements at most six deep. encoding/xml keeps the
+// names of the open elements, and allocates every token and attribute, up to
+// 50 times their size, so that 4 MiB of nested elements cost it 100 MiB. A
+// document past these bounds is refused unread, and one within them costs
+// the check at most a few MiB.
+const (
+	maxMetadata      = 64 << 10
+	maxMetadataDepth = 32
+)
+
 // checkSAMLMetadata checks that b is a well-formed XML document whose root
-// element, its only one, is an EntityDescriptor.
+// element, its only one, is an EntityDescriptor, within the bounds above.
 func checkSAMLMetadata(b []byte) error {
+	if len(b) > maxMetadata {
+		return fmt.Errorf("it is %d KiB, more than the %d KiB that SAML metadata can be", len(b)>>10, maxMetadata>>10)
+	}
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	root, depth := "", 0
 	for {
@@ -135,7 +149,9 @@ func checkSAMLMetadata(b []byte) error {
 			if depth == 0 {
 				root = tok.Name.Local
 			}
-			depth++
+			if depth++; depth > maxMetadataDepth {
+				return fmt.Errorf("its elements nest more than %d deep", maxMetadataDepth)
+			}
 		case xml.EndElement:
 			depth--
 		case xml.CharData:

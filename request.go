@@ -16,10 +16,14 @@ import (
 
 // Body size limits. Success bodies are read up to maxSuccessBody: the largest
 // real answer is an unpaginated list, and at about 500 bytes per invitation or
-// member, 32 MiB holds some 65,000 of them, far beyond any organization; a
-// larger body is an error rather than a memory risk (decoding costs several
-// times the body's size in heap). Error bodies are read up to maxErrorBody;
-// the rest is discarded with the connection.
+// member (2 KiB with many role assignments), 32 MiB holds 16,000 to 65,000 of
+// them, beyond any organization; a larger body is an error. Decoding takes at
+// most maxDecodeCost (12) bytes per byte of body whatever its shape, twice
+// that for a body refused for a wrong type (decode.go). A lower cap would
+// bound a call's memory better, but could refuse the members of a large
+// organization, which no option or page could get then.
+// Error bodies are read up to maxErrorBody; the rest is discarded with the
+// connection.
 const (
 	maxSuccessBody = 32 << 20
 	maxErrorBody   = 64 << 10

@@ -16,9 +16,17 @@ import (
 // and a wrapper checks its list with checkList. encoding/json cannot tell a
 // missing field from its zero value, so strings count as missing when empty,
 // times when zero, and lists when missing or null ([] is an empty list).
-// Not checked: booleans (an invitation's expired), whose zero value is valid;
-// names, which the SDK does not need and a server may leave empty; and the
-// fields of optional objects (role assignments).
+// Role assignments are optional, but each one present must have what the
+// spec requires of it: its role_id, and the organization_id of one scoped to
+// an organization. Not checked: booleans (an invitation's expired), whose
+// zero value is valid; names, which the SDK does not need and a server may
+// leave empty; objects, which cannot be told missing (a role mapping's rule
+// and role assignments); and the property rules of a role mapping, of which
+// the spec requires no field.
+//
+// The elements of lists are also checked while a body is decoded, when its
+// lists could cost much memory (decode.go): there, a list ends at its first
+// element that lacks a required field.
 type checker interface{ check() error }
 
 func checkRequired(out any) error {
@@ -58,6 +66,14 @@ func checkList[T any, P interface {
 	if list == nil {
 		return &missingError{name}
 	}
+	return checkElements[T, P](name, list)
+}
+
+// checkElements checks each element of a list, which may be missing.
+func checkElements[T any, P interface {
+	*T
+	checker
+}](name string, list []T) error {
 	for i := range list {
 		if err := P(&list[i]).check(); err != nil {
 			return within(name+"["+strconv.Itoa(i)+"]", err)
@@ -79,6 +95,7 @@ func (inv *OrganizationInvitation) check() error {
 		requireTime(inv.CreatedAt, "created_at"),
 		requireTime(inv.ExpiresAt, "expires_at"),
 		within("organization", inv.Organization.check()),
+		within("role_assignments", inv.RoleAssignments.check()),
 	)
 }
 
@@ -87,6 +104,7 @@ func (m *OrganizationMembership) check() error {
 		require(m.OrganizationID != "", "organization_id"),
 		require(m.UserID != "", "user_id"),
 		requireTime(m.MemberSince, "member_since"),
+		within("role_assignments", m.RoleAssignments.check()),
 	)
 }
 
@@ -107,7 +125,48 @@ func (d *domainClaims) check() error { return require(d.Domains != nil, "domains
 
 func (v *verificationCode) check() error { return require(v.Verification != "", "verification") }
 
-func (m *RoleMapping) check() error { return require(m.Name != "", "name") }
+func (m *RoleMapping) check() error {
+	return firstError(require(m.Name != "", "name"), within("role_assignments", m.RoleAssignments.check()))
+}
+
+// check checks the role assignments, which may be missing (nil).
+func (r *RoleAssignments) check() error {
+	if r == nil {
+		return nil
+	}
+	return firstError(
+		checkElements("platform", r.Platform),
+		checkElements("organization", r.Organization),
+		checkElements("deployment", r.Deployment),
+		within("project", r.Project.check()),
+	)
+}
+
+func (p *ProjectRoleAssignments) check() error {
+	if p == nil {
+		return nil
+	}
+	return firstError(
+		checkElements("elasticsearch", p.Elasticsearch),
+		checkElements("observability", p.Observability),
+		checkElements("security", p.Security),
+		checkElements("workplaceai", p.WorkplaceAI),
+		checkElements("vectordb", p.VectorDB),
+	)
+}
+
+func (a *PlatformRoleAssignment) check() error { return require(a.RoleID != "", "role_id") }
+
+func (a *OrganizationRoleAssignment) check() error { return scoped(a.RoleID, a.OrganizationID) }
+
+func (a *DeploymentRoleAssignment) check() error { return scoped(a.RoleID, a.OrganizationID) }
+
+func (a *ProjectRoleAssignment) check() error { return scoped(a.RoleID, a.OrganizationID) }
+
+// scoped checks a role assignment scoped to an organization.
+func scoped(roleID, organizationID string) error {
+	return firstError(require(roleID != "", "role_id"), require(organizationID != "", "organization_id"))
+}
 
 func (m *roleMappings) check() error { return checkList("mappings", m.Mappings) }
 
