@@ -34,8 +34,9 @@ fi
 # -count=1: the coverage run's duration sets every mutant's time limit, so it
 # must really run the tests rather than replay the test cache. -parallel=8:
 # most tests wait on sockets and timers, not on the CPU, so more of them at
-# once halve the time of a run of the root package on 2 cores.
-export GOFLAGS="-count=1 -parallel=8"
+# once halve the time of a run of the root package on 2 cores. -vet=off: vet
+# finds nothing in a flipped operator, and costs a fifth of each run.
+export GOFLAGS="-count=1 -parallel=8 -vet=off"
 
 go run "$gremlins" unleash \
   --workers "${MUTATION_WORKERS:-2}" \
