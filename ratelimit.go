@@ -1,6 +1,7 @@
 package ecloud
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,10 +10,11 @@ import (
 
 // RateLimit holds the x-ratelimit-* headers of a response. Their format is not
 // documented, so each is kept raw and also parsed leniently: the leading
-// integer of Limit and Remaining (-1 when there is none), and Interval as
-// seconds ("60") or a Go duration ("1m"). A raw value is kept only up to 64
-// bytes (a longer one, which no real header is, is dropped), with
-// credentials and invitation tokens in it redacted.
+// integer of Limit and Remaining (-1 when there is none, math.MaxInt when it
+// is larger than an int holds), and Interval as seconds ("60") or a Go
+// duration ("1m"). A raw value is kept only up to 64 bytes (a longer one,
+// which no real header is, is dropped), with credentials and invitation
+// tokens in it redacted.
 type RateLimit struct {
 	Limit        int
 	Remaining    int
@@ -78,14 +80,19 @@ func rawValue(values []string, lists [][]string) string {
 	return redact(v, lists...)
 }
 
+// leadingInt returns the integer that s starts with, -1 when it starts with
+// no digit, and math.MaxInt when the number is larger than an int holds.
 func leadingInt(s string) int {
 	end := 0
-	for end < len(s) && end < 18 && s[end] >= '0' && s[end] <= '9' {
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
 		end++
 	}
-	n, err := strconv.Atoi(s[:end])
-	if err != nil {
+	if end == 0 {
 		return -1
+	}
+	n, err := strconv.Atoi(s[:end])
+	if err != nil { // too many digits: strconv stops at the first that overflows
+		return math.MaxInt
 	}
 	return n
 }
