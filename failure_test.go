@@ -670,16 +670,22 @@ func TestRateLimitPacesEveryAttempt(t *testing.T) {
 	statuses := sequence(503, 503, 200)
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { seen.add(); statuses(w, r) })
 	c := newTestClient(t, f.URL, WithRateLimit(10, 1)) // retries themselves do not wait (noWait)
+	start := time.Now()
 	if _, err := c.ListOrganizationInvitations(context.Background(), "o1"); err != nil {
 		t.Fatal(err)
 	}
-	gaps := seen.gaps()
-	if len(gaps) != 2 {
-		t.Fatalf("the server saw %d requests, want 3", len(gaps)+1)
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	if len(seen.times) != 3 {
+		t.Fatalf("the server saw %d requests, want 3", len(seen.times))
 	}
-	for i, gap := range gaps {
-		if gap < interval*3/4 { // the arrivals at the server jitter under load
-			t.Errorf("retry %d came %v after the attempt before it; the rate limit allows one per %v", i+1, gap, interval)
+	// The limiter paces the attempts as they leave. On a loaded machine an
+	// attempt may reach the server late, so the gap between two arrivals
+	// may be short; but attempt k never arrives before k intervals from the
+	// start of the call (1 ms: the limiter's rounding).
+	for k, at := range seen.times {
+		if got, want := at.Sub(start), time.Duration(k)*interval; got < want-time.Millisecond {
+			t.Errorf("attempt %d arrived %v after the call began; the rate limit allows it only after %v", k+1, got, want)
 		}
 	}
 }
