@@ -219,6 +219,9 @@ func TestRetryPolicyValidate(t *testing.T) {
 		if err := p.validate(); err != nil {
 			t.Errorf("%+v: %v", p, err)
 		}
+		if c, err := NewClient(WithAPIKey("k"), WithRetryPolicy(p)); err != nil || c.retry != p {
+			t.Errorf("WithRetryPolicy(%+v): the client has %+v, %v", p, c.retry, err)
+		}
 	}
 	want := RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 	if got := DefaultRetryPolicy(); got != want {
