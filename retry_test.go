@@ -219,8 +219,10 @@ func TestRetryPolicyValidate(t *testing.T) {
 		if err := p.validate(); err != nil {
 			t.Errorf("%+v: %v", p, err)
 		}
-		if c, err := NewClient(WithAPIKey("k"), WithRetryPolicy(p)); err != nil || c.retry != p {
-			t.Errorf("WithRetryPolicy(%+v): the client has %+v, %v", p, c.retry, err)
+		if c, err := NewClient(WithAPIKey("k"), WithRetryPolicy(p)); err != nil {
+			t.Errorf("WithRetryPolicy(%+v): %v", p, err)
+		} else if c.retry != p {
+			t.Errorf("WithRetryPolicy(%+v): the client has %+v", p, c.retry)
 		}
 	}
 	want := RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
