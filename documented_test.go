@@ -7,13 +7,14 @@ import "time"
 // of the code that define the limits: a test that compares a limit with its
 // own constant still passes when the constant changes.
 const (
-	documentedSuccessCap = 32 << 20 // "A success body may be at most 32 MiB"
-	documentedErrorCap   = 64 << 10 // "Error bodies are read up to 64 KiB"
-	documentedCodes      = 16       // "the first 16 distinct codes of at most 128 bytes"
-	documentedCodeLen    = 128
-	documentedPrinted    = 5   // "at most five body errors and five header codes, each cut to 200 bytes"
-	documentedClip       = 200 //
-	documentedRawLimit   = 64  // client.RateLimit(): "the raw text: up to 64 bytes"
+	documentedSuccessCap   = 32 << 20 // "A success body may be at most 32 MiB"
+	documentedErrorCap     = 64 << 10 // "Error bodies are read up to 64 KiB"
+	documentedCodes        = 16       // "the first 16 distinct codes of at most 128 bytes"
+	documentedCodeLen      = 128
+	documentedPrinted      = 5 // "at most five body errors and five header codes, each cut to 200 bytes"
+	documentedClip         = 200
+	documentedRawLimit     = 64      // client.RateLimit(): "the raw text: up to 64 bytes"
+	documentedPooledBuffer = 8 << 20 // "kept by size up to 8 MiB"
 
 	// Far-off waits and windows are clamped to 1000 hours (some 41 days), so
 	// that no arithmetic on them overflows: a Retry-After or a rate-limit
