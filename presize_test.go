@@ -1,0 +1,38 @@
+package ecloud
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPresizedCapacity: a list of a body of 64 KiB or more gets room for
+// its elements, estimated from the first one, plus at most an eighth; it is
+// found after other members however large, and a smaller body is not
+// presized.
+func TestPresizedCapacity(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, before string
+		n            int
+	}{
+		{"the list alone", "", 300},
+		{"after a member of 32 KiB", `"padding":"` + strings.Repeat("x", 32<<10) + `",`, 300},
+		{"after a member of 200 KiB", `"padding":"` + strings.Repeat("x", 200<<10) + `",`, 150},
+		{"after small members", `"a":1,"b":[1,2],"c":{"d":null},`, 300},
+	} {
+		body := []byte(`{` + tc.before + string(benchInvitationsBody("o1", tc.n)[1:]))
+		got := cap(presized[OrganizationInvitation](body, "invitations"))
+		if got < tc.n || got > tc.n+tc.n/8+2 {
+			t.Errorf("%s: %d elements presized to %d, want %d to %d", tc.name, tc.n, got, tc.n, tc.n+tc.n/8+2)
+		}
+	}
+	list := func(n int) string { return strings.TrimSuffix(strings.TrimPrefix(string(benchInvitationsBody("o1", n)), `{"invitations":[`), `]}`) }
+	at := `{"invitations":[` + list(2) + `]`
+	at += strings.Repeat(" ", 64<<10-len(at)-1) + `}`
+	if got := presized[OrganizationInvitation]([]byte(at), "invitations"); got == nil {
+		t.Errorf("a body of exactly 64 KiB was not presized")
+	}
+	if got := presized[OrganizationInvitation]([]byte(at[:len(at)-2]+"}"), "invitations"); got != nil {
+		t.Errorf("a body of 64 KiB less a byte was presized")
+	}
+}
