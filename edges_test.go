@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -243,16 +244,6 @@ func TestNilOptionsAreSkipped(t *testing.T) {
 // client keeps idle, as the server sees: the next call needs a new one.
 func TestCloseIdleConnections(t *testing.T) {
 	t.Parallel()
-	var opened, closed atomic.Int32
-	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"organizations":[]}`) })
-	f.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		switch state {
-		case http.StateNew:
-			opened.Add(1)
-		case http.StateClosed:
-			closed.Add(1)
-		}
-	}
 	for _, tc := range []struct {
 		name string
 		opts []Option
@@ -260,8 +251,20 @@ func TestCloseIdleConnections(t *testing.T) {
 		{"the SDK's transport", nil},
 		{"the caller's client", []Option{WithHTTPClient(&http.Client{Transport: &http.Transport{}})}},
 	} {
-		opened.Store(0)
-		closed.Store(0)
+		var opened, closed atomic.Int32
+		f := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, `{"organizations":[]}`)
+		}))
+		f.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+			switch state {
+			case http.StateNew:
+				opened.Add(1)
+			case http.StateClosed:
+				closed.Add(1)
+			}
+		}
+		f.Start()
+		t.Cleanup(f.Close)
 		c := newTestClient(t, f.URL, tc.opts...)
 		for range 2 {
 			if _, err := c.ListOrganizations(context.Background()); err != nil {

@@ -26,7 +26,9 @@ func TestPresizedCapacity(t *testing.T) {
 			t.Errorf("%s: %d elements presized to %d, want %d to %d", tc.name, tc.n, got, tc.n, tc.n+tc.n/8+2)
 		}
 	}
-	list := func(n int) string { return strings.TrimSuffix(strings.TrimPrefix(string(benchInvitationsBody("o1", n)), `{"invitations":[`), `]}`) }
+	list := func(n int) string {
+		return strings.TrimSuffix(strings.TrimPrefix(string(benchInvitationsBody("o1", n)), `{"invitations":[`), `]}`)
+	}
 	at := `{"invitations":[` + list(2) + `]`
 	at += strings.Repeat(" ", 64<<10-len(at)-1) + `}`
 	if got := presized[OrganizationInvitation]([]byte(at), "invitations"); got == nil {
