@@ -182,7 +182,9 @@ func watchers() int {
 // its timer (here an hour) to end.
 func TestAttemptTimeoutIsReleasedWithTheCall(t *testing.T) {
 	t.Parallel()
-	arrived, answer := make(chan struct{}), make(chan struct{})
+	arrived, answer := make(chan struct{}, 1), make(chan struct{})
+	release := sync.OnceFunc(func() { close(answer) })
+	defer release() // a handler still held would keep the server from closing
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
 		<-answer
@@ -193,12 +195,18 @@ func TestAttemptTimeoutIsReleasedWithTheCall(t *testing.T) {
 	defer close(parent.done)
 	errs := make(chan error, 1)
 	go func() { _, err := c.ListOrganizations(parent); errs <- err }()
-	<-arrived
+	select {
+	case <-arrived:
+	case err := <-errs:
+		t.Fatalf("the call ended before it reached the server: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the call has not reached the server after 5s")
+	}
 	if n := watchers(); n < 1 {
 		t.Fatalf("%d goroutines watch the caller's context during the call; this test cannot see the attempt's context", n)
 	}
-	close(answer)
-	if err := <-errs; err != nil {
+	release()
+	if err := returnsWithin(t, 5*time.Second, func() error { return <-errs }); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(2 * time.Second)
