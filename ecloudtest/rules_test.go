@@ -14,10 +14,20 @@ import (
 
 // The rules of the fake's validators at their edges, one table each.
 
+// wantPredicate checks that f holds for each input of cases as cases says.
+func wantPredicate(t *testing.T, f func(string) bool, cases map[string]bool) {
+	t.Helper()
+	for in, want := range cases {
+		if got := f(in); got != want {
+			t.Errorf("%q: got %v, want %v", in, got, want)
+		}
+	}
+}
+
 func TestValidAuthorization(t *testing.T) {
 	t.Parallel()
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-	for h, want := range map[string]bool{
+	wantPredicate(t, validAuthorization, map[string]bool{
 		"ApiKey k":                  true,
 		"apikey k":                  true,
 		"ApiKey":                    false,
@@ -30,11 +40,7 @@ func TestValidAuthorization(t *testing.T) {
 		"Basic " + b64("userpass"):  false, // no colon
 		"Basic " + b64("user:pass")[:len(b64("user:pass"))-1] + "!": false, // a valid start, then not base64
 		"basic " + b64("u:p"): true,
-	} {
-		if got := validAuthorization(h); got != want {
-			t.Errorf("validAuthorization(%q) = %v, want %v", h, got, want)
-		}
-	}
+	})
 }
 
 func TestValidDomain(t *testing.T) {
@@ -44,7 +50,7 @@ func TestValidDomain(t *testing.T) {
 	if len(at253) != 253 {
 		t.Fatalf("the test's domain has %d characters", len(at253))
 	}
-	for d, want := range map[string]bool{
+	wantPredicate(t, validDomain, map[string]bool{
 		"example.com":      true,
 		at253:              true,
 		at253 + "b":        false, // 254 characters
@@ -59,16 +65,12 @@ func TestValidDomain(t *testing.T) {
 		"Example.com":      false, // not lower-cased
 		"a..example":       false,
 		"exa_mple.example": false,
-	} {
-		if got := validDomain(d); got != want {
-			t.Errorf("validDomain(%q) = %v, want %v", d, got, want)
-		}
-	}
+	})
 }
 
 func TestValidPrefix(t *testing.T) {
 	t.Parallel()
-	for p, want := range map[string]bool{
+	wantPredicate(t, validPrefix, map[string]bool{
 		"az":                    true,
 		"AZ":                    true,
 		"09":                    true,
@@ -78,16 +80,12 @@ func TestValidPrefix(t *testing.T) {
 		"":                      false,
 		"`":                     false, "{": false, "@": false, "[": false, "/": false, ":": false, // next to a-z, A-Z, 0-9
 		"a_b": false, "é": false,
-	} {
-		if got := validPrefix(p); got != want {
-			t.Errorf("validPrefix(%q) = %v, want %v", p, got, want)
-		}
-	}
+	})
 }
 
 func TestValidEmailPattern(t *testing.T) {
 	t.Parallel()
-	for p, want := range map[string]bool{
+	wantPredicate(t, validEmailPattern, map[string]bool{
 		"*@example.com": true,
 		"a?b@*":         true,
 		"@example.com":  false,
@@ -95,11 +93,7 @@ func TestValidEmailPattern(t *testing.T) {
 		"user":          false,
 		"a@b@example":   false,
 		"a b@example":   false,
-	} {
-		if got := validEmailPattern(p); got != want {
-			t.Errorf("validEmailPattern(%q) = %v, want %v", p, got, want)
-		}
-	}
+	})
 }
 
 func TestParseExpiresInBounds(t *testing.T) {
