@@ -246,3 +246,66 @@ func TestOrganizationUpdates(t *testing.T) {
 		t.Errorf("the domains were not replaced: %+v", o)
 	}
 }
+
+func TestValidEmail(t *testing.T) {
+	t.Parallel()
+	wantPredicate(t, validEmail, map[string]bool{
+		"ada@example.com":       true,
+		"<ada@example.com>":     false, // angle brackets, no display name
+		"Ada <ada@example.com>": false,
+		"ada@example":           false,
+		"ada@[127.0.0.1]":       true, // a domain literal has its dots
+		"ada":                   false,
+	})
+}
+
+// TestProjectRolesChecked: project role assignments are checked as the
+// others: role_id and organization_id (the organization's, in an
+// invitation) present, project_ids absent when all is true and present
+// otherwise.
+func TestProjectRolesChecked(t *testing.T) {
+	t.Parallel()
+	s := newRawServer(t)
+	const create = "/api/v1/organizations/org-1/invitations"
+	for _, tc := range []struct{ assignment, field string }{
+		{`{"organization_id":"org-1","project_ids":["p1"]}`, "role_id"},
+		{`{"role_id":"r","project_ids":["p1"]}`, "organization_id"},
+		{`{"role_id":"r","organization_id":"org-2","project_ids":["p1"]}`, "organization_id"},
+		{`{"role_id":"r","organization_id":"org-1"}`, "project_ids"},
+		{`{"role_id":"r","organization_id":"org-1","all":true,"project_ids":["p1"]}`, "project_ids"},
+	} {
+		body := `{"emails":["a@example.com"],"role_assignments":{"project":{"security":[` + tc.assignment + `]}}}`
+		r := send(t, s, http.MethodPost, create, body, nil)
+		r.wantError(t, 400, ecloud.CodeRootInvalidData)
+		if want := `"role_assignments.project.security[0].` + tc.field + `"`; !strings.Contains(string(r.body), want) {
+			t.Errorf("%s: %s does not name %s", tc.assignment, r.body, want)
+		}
+	}
+	body := `{"emails":["a@example.com"],"role_assignments":{"project":{"security":[{"role_id":"r","organization_id":"org-1","all":true}]}}}`
+	if r := send(t, s, http.MethodPost, create, body, nil); r.status != 201 {
+		t.Errorf("a valid project role: %d %s", r.status, r.body)
+	}
+}
+
+// TestOneByteBodyWhereNoneIsTaken: even one byte of body is refused on an
+// operation that takes none.
+func TestOneByteBodyWhereNoneIsTaken(t *testing.T) {
+	t.Parallel()
+	s := newRawServer(t)
+	send(t, s, http.MethodGet, "/api/v1/organizations", " ", nil).wantError(t, 400, ecloud.CodeRootInvalidData)
+}
+
+// TestFailNextWithoutCodes: a failure injected without codes answers its
+// status with no x-cloud-error-codes header at all; statuses 400 and 599
+// can be injected.
+func TestFailNextWithoutCodes(t *testing.T) {
+	t.Parallel()
+	s := newRawServer(t)
+	for _, status := range []int{400, 599} {
+		s.FailNext(ecloud.OpListOrganizations, status)
+		r := send(t, s, http.MethodGet, "/api/v1/organizations", "", nil)
+		if _, ok := r.header["X-Cloud-Error-Codes"]; r.status != status || ok {
+			t.Errorf("FailNext(%d) without codes: status %d, header %q", status, r.status, r.header["X-Cloud-Error-Codes"])
+		}
+	}
+}
