@@ -26,6 +26,16 @@ func TestPresizedCapacity(t *testing.T) {
 			t.Errorf("%s: %d elements presized to %d, want %d to %d", tc.name, tc.n, got, tc.n, tc.n+tc.n/8+2)
 		}
 	}
+	// Elements of one size: the estimate is exact, an eighth more and one.
+	element := `{"token":"t","email":"` + strings.Repeat("e", 600) + `@example.com"}`
+	uniform := `{"invitations":[` + strings.TrimSuffix(strings.Repeat(element+",", 200), ",") + `]}`
+	if got := cap(presized[OrganizationInvitation]([]byte(uniform), "invitations")); got != 200+200/8+1 {
+		t.Errorf("200 elements of one size presized to %d, want %d", got, 200+200/8+1)
+	}
+	// Only a member of the top-level object counts.
+	if got := presized[OrganizationInvitation]([]byte(`["invitations",[`+uniform[len(`{"invitations":[`):len(uniform)-1]+`]`), "invitations"); got != nil {
+		t.Errorf("a top-level array was presized to %d", cap(got))
+	}
 	list := func(n int) string {
 		return strings.TrimSuffix(strings.TrimPrefix(string(benchInvitationsBody("o1", n)), `{"invitations":[`), `]}`)
 	}
