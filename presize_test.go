@@ -32,6 +32,10 @@ func TestPresizedCapacity(t *testing.T) {
 	if got := cap(presized[OrganizationInvitation]([]byte(uniform), "invitations")); got != 200+200/8+1 {
 		t.Errorf("200 elements of one size presized to %d, want %d", got, 200+200/8+1)
 	}
+	small := `{"invitations":[` + strings.TrimSuffix(strings.Repeat(`{"a":1},`, 10000), ",") + `]}`
+	if got := cap(presized[byte]([]byte(small), "invitations")); got != 10000+10000/8+1 {
+		t.Errorf("10000 small elements presized to %d, want %d", got, 10000+10000/8+1)
+	}
 	// Only a member of the top-level object counts.
 	if got := presized[OrganizationInvitation]([]byte(`["invitations",[`+uniform[len(`{"invitations":[`):len(uniform)-1]+`]`), "invitations"); got != nil {
 		t.Errorf("a top-level array was presized to %d", cap(got))
