@@ -49,6 +49,22 @@ func TestAPIErrorMessageLimits(t *testing.T) {
 		}
 	}
 
+	// Bytes that start no character: the clip goes back to the start.
+	garbage := &APIError{StatusCode: 400, Operation: "op", Errors: []ErrorDetail{{Message: strings.Repeat("\x80", documentedClip+50)}}}
+	if got, want := garbage.Error(), "ecloud: op: 400 Bad Request: …"; got != want {
+		t.Errorf("a message of continuation bytes prints as %q, want %q", got, want)
+	}
+
+	// Codes beyond 16, which only a hand-made error holds, count as more,
+	// with the details beyond five.
+	both := &APIError{StatusCode: 400, Operation: "op", Errors: details, Codes: make([]string, documentedCodes+4)}
+	for i := range both.Codes {
+		both.Codes[i] = fmt.Sprintf("c%d", i)
+	}
+	if got, want := both.Error(), "ecloud: op: 400 Bad Request: b0; b1; b2; b3; b4; c0; c1; c2; c3; c4 (and 17 more)"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+
 	// Codes beyond 16, which only a hand-made error holds, count as more.
 	many := &APIError{StatusCode: 503, Operation: "op", Codes: make([]string, documentedCodes+4)}
 	for i := range many.Codes {
@@ -118,6 +134,22 @@ func TestLongErrorBodyIsCutAsItCame(t *testing.T) {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || !bytes.Equal(apiErr.Body, body[:documentedErrorCap]) {
 		t.Errorf("err = %.200v; want an *APIError whose Body is the first 64 KiB of the body sent", err)
+	}
+}
+
+// TestErrorBodyOfExactlyTheCap: an error body of exactly 64 KiB was not
+// cut, so its end is kept as it came, even where it looks like the
+// beginning of a secret.
+func TestErrorBodyOfExactlyTheCap(t *testing.T) {
+	t.Parallel()
+	const end = " test-k" // the beginning of the client's API key, test-key
+	body := strings.Repeat("x", documentedErrorCap-len(end)) + end
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502); io.WriteString(w, body) })
+	c := newTestClient(t, f.URL, WithRetryPolicy(RetryPolicy{}))
+	_, err := c.ListOrganizations(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || string(apiErr.Body) != body {
+		t.Errorf("err = %.100v; want an *APIError whose Body is the 64 KiB sent, its end kept", err)
 	}
 }
 
