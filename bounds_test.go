@@ -86,8 +86,8 @@ func TestGzipBombStaysWithinTheCap(t *testing.T) {
 		t.Errorf("the server saw %d requests, want 1 (too large is not retried)", got)
 	}
 	t.Logf("reading the bomb allocated %d KiB", allocated>>10)
-	if limit := uint64(maxSuccessBody + 4<<20); allocated > limit {
-		t.Errorf("reading the bomb allocated %d MiB, want at most the %d MiB cap and a little", allocated>>20, maxSuccessBody>>20)
+	if limit := uint64(documentedSuccessCap + 4<<20); allocated > limit {
+		t.Errorf("reading the bomb allocated %d MiB, want at most the %d MiB cap and a little", allocated>>20, documentedSuccessCap>>20)
 	}
 }
 
@@ -111,8 +111,8 @@ func TestHostileErrorCodesAreBounded(t *testing.T) {
 		fmt.Fprintf(&body, `{"code":"b%d"}`, i)
 	}
 	body.WriteString(`]}`)
-	if body.Len() > maxErrorBody {
-		t.Fatalf("the errors body is %d bytes, over the %d-byte cap", body.Len(), maxErrorBody)
+	if body.Len() > documentedErrorCap {
+		t.Fatalf("the errors body is %d bytes, over the %d-byte cap", body.Len(), documentedErrorCap)
 	}
 
 	for _, tc := range []struct {
@@ -138,8 +138,8 @@ func TestHostileErrorCodesAreBounded(t *testing.T) {
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || len(apiErr.Errors) != tc.details {
 			t.Fatalf("%s: err = %.200v", tc.name, err)
 		}
-		if len(apiErr.Codes) > maxCodes {
-			t.Errorf("%s: the error keeps %d header codes, want at most %d", tc.name, len(apiErr.Codes), maxCodes)
+		if len(apiErr.Codes) > documentedCodes {
+			t.Errorf("%s: the error keeps %d header codes, want at most %d", tc.name, len(apiErr.Codes), documentedCodes)
 		}
 		if len(msg) > 2<<10 || !strings.Contains(msg, " more)") {
 			t.Errorf("%s: Error() is %d bytes, want one short line that says how many more there are: %.300s", tc.name, len(msg), msg)

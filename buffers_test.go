@@ -71,7 +71,7 @@ type pieces struct {
 func (p *pieces) Read(b []byte) (int, error) { return p.r.Read(b[:min(len(b), p.n)]) }
 
 // TestBufferPoolKeepsBySize: the pool hands out a buffer with room for what
-// is asked, keeps buffers up to maxPooledBuffer and drops larger ones, and
+// is asked, keeps buffers up to 8 MiB and drops larger ones, and
 // does not give a large buffer to a small body. (Under -race, sync.Pool drops
 // a quarter of what it is given at random, so reuse is asked for a few times.)
 func TestBufferPoolKeepsBySize(t *testing.T) {
@@ -100,8 +100,8 @@ func TestBufferPoolKeepsBySize(t *testing.T) {
 		{5 << 20, 3 << 20, true},
 		{5<<20 + 1, 5<<20 + 1, true},
 		{5 << 20, 5<<20 + 1, false}, // too small, though in the same class
-		{maxPooledBuffer, maxPooledBuffer, true},
-		{maxPooledBuffer + 1, maxPooledBuffer, false}, // too large to keep
+		{documentedPooledBuffer, documentedPooledBuffer, true},
+		{documentedPooledBuffer + 1, documentedPooledBuffer, false}, // too large to keep
 		{32 << 20, 1 << 20, false},
 		{minBuffer - 1, 1, false}, // too small to keep
 		{5 << 20, 100, false},     // a small body does not take a large buffer

@@ -438,7 +438,7 @@ func TestRateLimitHeadersAreLenient(t *testing.T) {
 	h := http.Header{}
 	h.Set("x-ratelimit-limit", "100 SECRET-KEY")
 	h.Set("x-ratelimit-remaining", "7 tok-1")
-	h.Set("x-ratelimit-interval", strings.Repeat("6", maxRawRateLimit+1))
+	h.Set("x-ratelimit-interval", strings.Repeat("6", documentedRawLimit+1))
 	got := parseRateLimit(h, []string{"SECRET-KEY"}, []string{"tok-1"})
 	want := RateLimit{Limit: 100, Remaining: 7, Interval: 1000 * time.Hour,
 		RawLimit: "100 [redacted]", RawRemaining: "7 [redacted]", RawInterval: "", ObservedAt: got.ObservedAt}
@@ -506,7 +506,7 @@ func TestRedactionBeforeTheCut(t *testing.T) {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(502)
-			io.WriteString(w, strings.Repeat("x", maxErrorBody-len("ApiKey ")-before)+r.Header.Get("Authorization")+"</html>")
+			io.WriteString(w, strings.Repeat("x", documentedErrorCap-len("ApiKey ")-before)+r.Header.Get("Authorization")+"</html>")
 		}
 	}
 	echo2, echo13 := newFakeAPI(t, echo(2)), newFakeAPI(t, echo(13))
@@ -533,7 +533,7 @@ func TestRedactionBeforeTheCut(t *testing.T) {
 			continue
 		}
 		body := string(apiErr.Body)
-		if len(body) == 0 || len(body) > maxErrorBody {
+		if len(body) == 0 || len(body) > documentedErrorCap {
 			t.Errorf("%s: Body is %d bytes", name, len(body))
 		}
 		for _, leak := range []string{"ApiKey " + key[:1], "invitation " + token[:1]} {

@@ -244,7 +244,7 @@ func TestFailedCallLeavesOtherConnectionsAlone(t *testing.T) {
 // retry engine alone would read 4 KiB and close it.
 func TestRetriedErrorBodiesAreDrained(t *testing.T) {
 	t.Parallel()
-	for _, size := range []int{16 << 10, maxErrorBody - 100} {
+	for _, size := range []int{16 << 10, documentedErrorCap - 100} {
 		var f *fakeAPI
 		f = newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 			if f.requests.Load() < 3 {

@@ -524,8 +524,8 @@ func TestHugeErrorBodyIsBounded(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
 		t.Fatalf("err = %v", err)
 	}
-	if len(apiErr.Body) != maxErrorBody {
-		t.Errorf("Body is %d bytes, want the %d-byte cap", len(apiErr.Body), maxErrorBody)
+	if len(apiErr.Body) != documentedErrorCap {
+		t.Errorf("Body is %d bytes, want the %d-byte cap", len(apiErr.Body), documentedErrorCap)
 	}
 	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
 		t.Errorf("reading a 100 MiB error body allocated %d MiB", allocated>>20)

@@ -19,8 +19,8 @@ func FuzzAPIError(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, status int, codes string, body []byte) {
-		if len(body) > maxErrorBody+1 {
-			body = body[:maxErrorBody+1] // the client never hands more to newAPIError
+		if len(body) > documentedErrorCap+1 {
+			body = body[:documentedErrorCap+1] // the client never hands more to newAPIError
 		}
 		header := http.Header{"X-Cloud-Error-Codes": strings.Split(codes, "\n"), "Retry-After": {codes}}
 		e := c.newAPIError(&call{op: "get-organization-invitation", method: http.MethodGet, secrets: []string{"tok"}}, status, header, body, false, 1)
@@ -39,13 +39,13 @@ func FuzzAPIError(f *testing.F) {
 				t.Fatalf("HasCode(%q) = false", code)
 			}
 		}
-		if len(e.Body) > maxErrorBody {
+		if len(e.Body) > documentedErrorCap {
 			t.Fatalf("Body of %d bytes", len(e.Body))
 		}
 		if e.Errors != nil && e.Body != nil {
 			t.Fatal("both Errors and Body set")
 		}
-		if e.RetryAfter < 0 || e.RetryAfter > maxRetryAfter {
+		if e.RetryAfter < 0 || e.RetryAfter > clampedWait {
 			t.Fatalf("RetryAfter = %v", e.RetryAfter)
 		}
 	})
@@ -55,7 +55,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, v string) {
 		d, ok := parseRetryAfter(v, now)
-		if d < 0 || d > maxRetryAfter {
+		if d < 0 || d > clampedWait {
 			t.Fatalf("parseRetryAfter(%q) = %v", v, d)
 		}
 		if !ok && d != 0 {

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -162,17 +164,24 @@ func TestHTTP2StreamResetIsNotReplayed(t *testing.T) {
 	t.Parallel()
 	const maxRetries, wait = 2, 50 * time.Millisecond
 	policy := WithRetryPolicy(RetryPolicy{MaxRetries: maxRetries, MinWait: wait, MaxWait: wait})
+	reset := func(string) (int, string) { return 0, "" }
+	transports := slices.Sorted(maps.Keys(h2Transports(startH2Server(t, reset))))
 	for _, retryWrites := range []bool{false, true} {
 		for _, tc := range h2Calls {
-			s := startH2Server(t, func(string) (int, string) { return 0, "" })
-			for transport, opts := range h2Transports(s) {
+			for _, transport := range transports {
 				name := tc.name + "/" + transport
 				if retryWrites {
 					name += "/WithRetryNonIdempotent"
-					opts = append(opts, WithRetryNonIdempotent())
 				}
+				// Each case has a server of its own, so that the cases
+				// (each a few waits long) can run side by side.
 				t.Run(name, func(t *testing.T) {
-					s.requests.Store(0)
+					t.Parallel()
+					s := startH2Server(t, reset)
+					opts := h2Transports(s)[transport]
+					if retryWrites {
+						opts = append(opts, WithRetryNonIdempotent())
+					}
 					c := mustClient(t, append([]Option{WithAPIKey("test-key"), WithBaseURL(s.URL), policy}, opts...)...)
 					ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 					defer cancel()

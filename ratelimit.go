@@ -1,6 +1,7 @@
 package ecloud
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,11 +17,12 @@ import (
 type RateLimit struct {
 	// Limit is the leading integer of x-ratelimit-limit: how many requests
 	// the API allows per Interval. -1 when the header is absent or does not
-	// start with a digit.
+	// start with a digit; math.MaxInt when it is larger than an int holds.
 	Limit int
 	// Remaining is the leading integer of x-ratelimit-remaining: how many
 	// requests are left in the current interval. -1 when the header is
-	// absent or does not start with a digit.
+	// absent or does not start with a digit; math.MaxInt when it is larger
+	// than an int holds.
 	Remaining int
 	// Interval is x-ratelimit-interval read as a number of seconds ("60",
 	// capped at 1000 hours) or as a positive Go duration ("1m"). 0 when the
@@ -90,14 +92,19 @@ func rawValue(values []string, lists [][]string) string {
 	return redact(v, lists...)
 }
 
+// leadingInt returns the integer that s starts with, -1 when it starts with
+// no digit, and math.MaxInt when the number is larger than an int holds.
 func leadingInt(s string) int {
 	end := 0
-	for end < len(s) && end < 18 && s[end] >= '0' && s[end] <= '9' {
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
 		end++
 	}
-	n, err := strconv.Atoi(s[:end])
-	if err != nil {
+	if end == 0 {
 		return -1
+	}
+	n, err := strconv.Atoi(s[:end])
+	if err != nil { // too many digits: strconv stops at the first that overflows
+		return math.MaxInt
 	}
 	return n
 }

@@ -103,3 +103,24 @@ func BenchmarkRedact(b *testing.B) {
 		}
 	}
 }
+
+// TestRedactEdges: a secret at the very start or end of a text, after a
+// path escape at offset 0 or a surrogate pair or a two-byte escape at the
+// very end, and a secret whose last byte is the first of a rune that an
+// escape spells (the whole escape goes).
+func TestRedactEdges(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		secret, in, want string
+	}{
+		{"/tok", "%2Ftok rest", "[redacted] rest"},
+		{`pw"`, `pw\"`, "[redacted]"},
+		{"k🔑", `k\ud83d\udd11`, "[redacted]"},
+		{"x\xc3", `x\u00e9y`, "[redacted]y"},
+		{"x\xc3", `ax\u00e9`, "a[redacted]"},
+	} {
+		if got := redact(tc.in, []string{tc.secret}); got != tc.want {
+			t.Errorf("redact(%q) of %q = %q, want %q", tc.in, tc.secret, got, tc.want)
+		}
+	}
+}

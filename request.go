@@ -179,6 +179,7 @@ func (c *Client) pace(ctx context.Context) error {
 func readCapped(r io.Reader, limit int, announced int64) (data []byte, buf *[]byte, over bool, err error) {
 	var chunks []*[]byte // full chunks, in order
 	total := 0           // bytes in chunks
+	empty := 0           // reads in a row that returned nothing
 	want := minBuffer
 	if announced >= 0 && announced < int64(limit) {
 		want = int(announced) + 1 // +1 to see the end without another chunk
@@ -202,6 +203,13 @@ func readCapped(r io.Reader, limit int, announced int64) (data []byte, buf *[]by
 			b = *buf
 		}
 		n, rerr := r.Read(b[len(b):min(cap(b), limit+1-total)])
+		if n == 0 && rerr == nil {
+			if empty++; empty == maxEmptyReads {
+				rerr = io.ErrNoProgress // a broken reader (of a caller's transport) would keep this loop spinning
+			}
+		} else {
+			empty = 0
+		}
 		b = b[:len(b)+n]
 		*buf = b
 		if total+len(b) > limit {
@@ -229,6 +237,10 @@ func readCapped(r io.Reader, limit int, announced int64) (data []byte, buf *[]by
 	}
 	return *buf, buf, false, err
 }
+
+// maxEmptyReads is how many reads in a row may return no byte and no error
+// before readCapped gives up with io.ErrNoProgress, as bufio.Reader does.
+const maxEmptyReads = 100
 
 // Pooled read buffers. A body is read into a buffer of the pool when one
 // fits, and the buffer goes back to the pool when the call is done with it,

@@ -123,7 +123,21 @@ func TestParseRetryAfter(t *testing.T) {
 		{"-5", 0, false},
 		{"1.5", 0, false},
 		{"soon", 0, false},
-		{"99999999999999999999", maxRetryAfter, true},
+		// Seconds are clamped to 1000 hours: just below, at and above the
+		// clamp, where time.Duration(secs)*time.Second would overflow (from
+		// some 9.3e9 s on, to a negative wait: an immediate retry), the
+		// largest uint64 and beyond it (a range error).
+		{"3599999", 3599999 * time.Second, true},
+		{"3600000", clampedWait, true},
+		{"3600001", clampedWait, true},
+		{"86400000", clampedWait, true},
+		{"9300000000", clampedWait, true},
+		{"9223372036854775807", clampedWait, true},
+		{"18446744073709551615", clampedWait, true},
+		{"18446744073709551616", clampedWait, true},
+		{"99999999999999999999", clampedWait, true},
+		{"Thu, 26 Nov 2026 13:00:00 GMT", time.Hour, true},
+		{"Sat, 01 Jan 2100 00:00:00 GMT", clampedWait, true}, // a date far off: clamped too
 		{"Thu, 26 Nov 2026 12:00:30 GMT", 30 * time.Second, true},
 		{"Thu, 26 Nov 2026 11:00:00 GMT", 0, true}, // in the past
 		{"Thursday, 26-Nov-26 12:01:00 GMT", time.Minute, true},
@@ -157,6 +171,10 @@ func TestRetryPlan(t *testing.T) {
 		{"GET 404", attempt{method: "GET", number: 1, status: 404}, time.Time{}, decision{}, nil},
 		{"429 Retry-After within MaxWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "4"}, time.Time{}, decision{true, 4 * time.Second}, nil},
 		{"503 Retry-After date", attempt{method: "GET", number: 1, status: 503, retryAfter: "Thu, 26 Nov 2026 12:00:05 GMT"}, time.Time{}, decision{true, 5 * time.Second}, nil},
+		{"429 Retry-After exactly MaxWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "10"}, time.Time{}, decision{true, 10 * time.Second}, nil},
+		{"503 Retry-After date exactly MaxWait", attempt{method: "GET", number: 1, status: 503, retryAfter: "Thu, 26 Nov 2026 12:00:10 GMT"}, time.Time{}, decision{true, 10 * time.Second}, nil},
+		{"429 Retry-After of an overflowing wait", attempt{method: "GET", number: 1, status: 429, retryAfter: "9300000000"}, time.Time{}, decision{}, nil},
+		{"503 Retry-After beyond the clamp", attempt{method: "GET", number: 1, status: 503, retryAfter: "3600001"}, time.Time{}, decision{}, nil},
 		{"429 Retry-After above MaxWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "11"}, time.Time{}, decision{}, nil},
 		{"429 Retry-After 0 waits MinWait", attempt{method: "GET", number: 1, status: 429, retryAfter: "0"}, time.Time{}, decision{true, time.Second}, nil},
 		{"503 Retry-After past date waits MinWait", attempt{method: "GET", number: 2, status: 503, retryAfter: "Thu, 26 Nov 2026 11:00:00 GMT"}, time.Time{}, decision{true, time.Second}, nil},
@@ -200,6 +218,11 @@ func TestRetryPolicyValidate(t *testing.T) {
 	for _, p := range []RetryPolicy{DefaultRetryPolicy(), {}, {MaxRetries: 3}, {MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}} {
 		if err := p.validate(); err != nil {
 			t.Errorf("%+v: %v", p, err)
+		}
+		if c, err := NewClient(WithAPIKey("k"), WithRetryPolicy(p)); err != nil {
+			t.Errorf("WithRetryPolicy(%+v): %v", p, err)
+		} else if c.retry != p {
+			t.Errorf("WithRetryPolicy(%+v): the client has %+v", p, c.retry)
 		}
 	}
 	want := RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}

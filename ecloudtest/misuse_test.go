@@ -161,6 +161,8 @@ func TestMisuseIsReported(t *testing.T) {
 			s.FailNext("list-organisation-invitations", 503)
 		}},
 		{"FailNext, success status", "Status must be an error status", func(s *ecloudtest.Server) { s.FailNext(ecloud.OpListOrganizations, 200) }},
+		{"FailNext, status 399", "Status must be an error status", func(s *ecloudtest.Server) { s.FailNext(ecloud.OpListOrganizations, 399) }},
+		{"FailNext, status 600", "Status must be an error status", func(s *ecloudtest.Server) { s.FailNext(ecloud.OpListOrganizations, 600) }},
 		{"Fault, unknown operation", `Fault: unknown operation "get-org" (did you mean "get-organization"?)`, func(s *ecloudtest.Server) {
 			s.Fault("get-org", ecloudtest.Fault{Status: 500})
 		}},
