@@ -40,9 +40,11 @@ type request struct {
 // exchange is one request being served: its log entry, and whether an
 // answer was started.
 type exchange struct {
-	routed bool // the request matched an operation: it goes to the log
-	entry  Request
-	wrote  bool
+	s        *Server
+	routed   bool // the request matched an operation: it goes to the log
+	entry    Request
+	wrote    bool
+	recorded bool
 }
 
 // ServeHTTP serves the API under /api/v1. Checks run in this order:
@@ -52,8 +54,8 @@ type exchange struct {
 // goes to the log (Requests). A panic while serving is reported (against the
 // test of NewServer) and answered 500; the server goes on serving.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{entry: Request{Time: time.Now(), Method: r.Method}}
-	defer s.record(x)
+	x := &exchange{s: s, entry: Request{Time: time.Now(), Method: r.Method}}
+	defer x.record() // a request that got no answer
 	defer s.recoverPanic(w, x)
 	s.serve(w, r, x)
 }
@@ -149,6 +151,9 @@ func (s *Server) run(spec opSpec, req *request) (any, *apiError) {
 func (x *exchange) send(w http.ResponseWriter, rep reply, midBody bool) {
 	x.wrote = true
 	x.entry.Status = rep.status
+	// In the log before the answer leaves: a client that has read it can
+	// find its request in Requests at once.
+	x.record()
 	for name, values := range rep.header {
 		w.Header()[name] = values
 	}
@@ -191,14 +196,15 @@ func (s *Server) recoverPanic(w http.ResponseWriter, x *exchange) {
 	x.send(w, errorReply(apiErr(http.StatusInternalServerError, codeUnexpectedError, "ecloudtest: the fake panicked serving this request (see the test's log)."), false), false)
 }
 
-// record adds the request to the log when it matched an operation.
-func (s *Server) record(x *exchange) {
-	if !x.routed {
+// record adds the request to the log, once, when it matched an operation.
+func (x *exchange) record() {
+	if !x.routed || x.recorded {
 		return
 	}
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	s.log = append(s.log, x.entry)
+	x.recorded = true
+	x.s.logMu.Lock()
+	defer x.s.logMu.Unlock()
+	x.s.log = append(x.s.log, x.entry)
 }
 
 // xmlDocument is the answer of an operation that answers XML.

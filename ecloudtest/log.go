@@ -76,10 +76,17 @@ func (r Request) String() string {
 	return b.String() + " → " + strconv.Itoa(r.Status)
 }
 
+// GoString is the form %#v prints: String's line, so that invitation tokens
+// stay redacted there too.
+func (r Request) GoString() string {
+	return "ecloudtest.Request(" + strconv.Quote(r.String()) + ")"
+}
+
 // Requests returns the log: the requests received for the operations ops
-// (all of them when none is given), in the order their handling ended, whatever the
-// answer (an error, a fault, a 401). Requests that match no operation (404,
-// 405) are not logged. It returns copies, and is safe for concurrent use,
+// (all of them when none is given), in the order they were answered, whatever
+// the answer (an error, a fault, a 401). A request is in the log before its
+// answer leaves the fake, so a call that has returned finds its request
+// there. Requests that match no operation (404, 405) are not logged. It returns copies, and is safe for concurrent use,
 // also while requests are being served. An unknown operation fails the test
 // of NewServer, or panics for a server of StartServer.
 func (s *Server) Requests(ops ...string) []Request {

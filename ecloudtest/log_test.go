@@ -187,3 +187,53 @@ func TestRequestLogConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestLogHoldsAnsweredCalls: once a call has its answer, its request
+// is in the log, also when the answer (a list of 200 invitations, some 60 KiB)
+// leaves the fake in several writes and the client returns before the
+// handler has finished; and a dropped request is logged once, without a
+// status.
+func TestRequestLogHoldsAnsweredCalls(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newServer(t)
+	for i := range 200 {
+		srv.AddInvitation("org-1", ecloud.OrganizationInvitation{Email: fmt.Sprintf("user%d@example.com", i)})
+	}
+	missing := 0
+	for i := range 100 {
+		if _, err := c.ListOrganizationInvitations(t.Context(), "org-1"); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(srv.Requests(ecloud.OpListOrganizationInvitations)); n != i+1 {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of 100 calls had returned before the log held them", missing)
+	}
+	// A POST: net/http itself resends a GET whose reused connection closes
+	// before any answer.
+	op := ecloud.OpCreateOrganizationInvitations
+	srv.Fault(op, ecloudtest.Fault{Drop: ecloudtest.DropBeforeAnswer})
+	if _, err := c.CreateOrganizationInvitations(t.Context(), "org-1", ecloud.CreateInvitationsRequest{Emails: []string{"new@example.com"}}); err == nil {
+		t.Fatal("a dropped request returned no error")
+	}
+	if got := srv.Requests(op); len(got) != 1 || got[0].Status != 0 {
+		t.Errorf("log of the dropped request = %v, want it once, with no answer", got)
+	}
+}
+
+// TestRequestGoStringRedacts: %#v of a logged request, as a test's failure
+// message may print it, shows no invitation token.
+func TestRequestGoStringRedacts(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newServer(t)
+	inv := srv.AddInvitation("org-1", ecloud.OrganizationInvitation{Email: "a@example.com"})
+	if _, err := c.GetOrganizationInvitation(t.Context(), inv.Token); err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintf("%#v %v", srv.Requests(), srv.Requests())
+	if strings.Contains(got, inv.Token) || !strings.Contains(got, "invitation_token=[redacted]") {
+		t.Errorf("the log printed as %s", got)
+	}
+}
