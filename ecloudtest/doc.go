@@ -81,7 +81,9 @@
 //     address whose invitation has expired gets a new invitation that
 //     replaces the expired one; an address that is a member is 400
 //     organization.user_organization_already_belongs. A request with any
-//     refused address creates nothing.
+//     refused address creates nothing. Addresses are the same when they
+//     differ only in the case of ASCII letters; any other difference (a
+//     Kelvin sign U+212A for a "K", say) makes another address.
 //   - expires_in takes a positive Go duration ("72h", "90m") or a positive
 //     number of days ("7d"); anything else is 400 root.invalid_data. Empty
 //     means three days. (contract: Invitations)

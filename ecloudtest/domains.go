@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecloud-go/ecloud"
+	"github.com/ecloud-go/ecloud/internal/ascii"
 )
 
 // challenge is the domain verification of one domain of an organization:
@@ -34,7 +35,7 @@ func (s *Server) PublishDomainVerification(organizationID, domain string) {
 	if o == nil {
 		return
 	}
-	c, ok := o.challenges[strings.ToLower(domain)]
+	c, ok := o.challenges[ascii.Lower(domain)]
 	if !ok {
 		s.rep.Fatalf("ecloudtest: PublishDomainVerification: no verification code of %q is waiting in organization %q", domain, organizationID)
 		return
@@ -48,7 +49,7 @@ func (s *Server) PublishDomainVerification(organizationID, domain string) {
 // NewServer).
 func (s *Server) AddDomainClaim(organizationID, domain string) {
 	s.rep.Helper()
-	domain = strings.ToLower(domain)
+	domain = ascii.Lower(domain)
 	if !validDomain(domain) {
 		s.rep.Fatalf("ecloudtest: AddDomainClaim: %q is not a domain name", domain)
 		return
@@ -140,7 +141,7 @@ func (s *Server) domainRequest(req *request) (*orgState, string, *apiError) {
 	if e := decodeBody(req.body, &body); e != nil {
 		return nil, "", e
 	}
-	domain := strings.ToLower(body.Domain)
+	domain := ascii.Lower(body.Domain)
 	if !validDomain(domain) {
 		return nil, "", invalidData("domain_claim_request must be a domain name such as example.com.", "domain_claim_request")
 	}

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecloud-go/ecloud"
+	"github.com/ecloud-go/ecloud/internal/ascii"
 )
 
 // apiRoot is the spec's basePath, under which the fake serves.
@@ -507,7 +508,7 @@ func (s *Server) createInvitations(req *request) (any, *apiError) {
 	seen := map[string]bool{}
 	for i, email := range body.Emails {
 		field := "emails[" + strconv.Itoa(i) + "]"
-		key := strings.ToLower(email)
+		key := ascii.Lower(email)
 		switch {
 		case !validEmail(email):
 			refused = append(refused, detail(ecloud.CodeOrganizationInvitationInvalidEmail, messages[ecloud.CodeOrganizationInvitationInvalidEmail]+" Email: "+email, field))
@@ -521,7 +522,7 @@ func (s *Server) createInvitations(req *request) (any, *apiError) {
 		}
 		seen[key] = true
 		for _, in := range o.invitations {
-			if !strings.EqualFold(in.inv.Email, email) || in.inv.AcceptedAt != nil {
+			if !ascii.EqualFold(in.inv.Email, email) || in.inv.AcceptedAt != nil {
 				continue
 			}
 			if now.Before(in.inv.ExpiresAt) {
@@ -618,7 +619,7 @@ func (s *Server) deleteInvitations(req *request) (any, *apiError) {
 
 func (s *Server) isMember(o *orgState, email string) bool {
 	return slices.ContainsFunc(o.members, func(m ecloud.OrganizationMembership) bool {
-		return m.Email != "" && strings.EqualFold(m.Email, email)
+		return m.Email != "" && ascii.EqualFold(m.Email, email)
 	})
 }
 

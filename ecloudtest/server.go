@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ecloud-go/ecloud"
+	"github.com/ecloud-go/ecloud/internal/ascii"
 )
 
 // APIKey is the API key the clients returned by Server.Client send.
@@ -203,7 +204,7 @@ func (s *Server) AddMember(organizationID string, m ecloud.OrganizationMembershi
 	case m.UserID == "":
 		m.UserID = s.userID(m.Email)
 	case m.Email != "":
-		key := strings.ToLower(m.Email)
+		key := ascii.Lower(m.Email)
 		if _, known := s.users[key]; !known {
 			s.users[key] = m.UserID
 		}
@@ -305,7 +306,7 @@ func (s *Server) timeNow() time.Time {
 // userID returns the user ID of email, assigning a stable one (derived from
 // the address) the first time. Callers hold s.mu.
 func (s *Server) userID(email string) string {
-	key := strings.ToLower(email)
+	key := ascii.Lower(email)
 	if id, ok := s.users[key]; ok {
 		return id
 	}

@@ -200,3 +200,31 @@ func TestVerifyingAClaimedDomainSaysWhose(t *testing.T) {
 		}
 	}
 }
+
+// TestLookAlikeAddressesAreOthers: addresses that differ in the case of
+// ASCII letters are one address; a Kelvin sign U+212A for a "K" makes
+// another (Unicode case folding would make it a "k").
+func TestLookAlikeAddressesAreOthers(t *testing.T) {
+	t.Parallel()
+	srv, c, _ := newServer(t)
+	srv.AddMember("org-1", ecloud.OrganizationMembership{Email: "\u212Aim@example.com"})
+	srv.AddInvitation("org-1", ecloud.OrganizationInvitation{Email: "\u017Fam@example.com"}) // long s
+	_, err := c.CreateOrganizationInvitations(t.Context(), "org-1", ecloud.CreateInvitationsRequest{Emails: []string{"OWNER@example.com"}})
+	if !ecloud.HasCode(err, ecloud.CodeOrganizationUserOrganizationAlreadyBelongs) {
+		t.Errorf("inviting a member's address in capitals: err = %v, want %s", err, ecloud.CodeOrganizationUserOrganizationAlreadyBelongs)
+	}
+	invs, err := c.CreateOrganizationInvitations(t.Context(), "org-1", ecloud.CreateInvitationsRequest{Emails: []string{"kim@example.com", "sam@example.com"}})
+	if err != nil || len(invs) != 2 {
+		t.Fatalf("inviting kim and sam beside look-alikes: %d invitations, err = %v", len(invs), err)
+	}
+	if err := c.AcceptOrganizationInvitation(t.Context(), invs[0].Token); err != nil {
+		t.Fatalf("kim accepting: %v", err)
+	}
+	ids := map[string]bool{}
+	for _, m := range srv.Members("org-1") {
+		ids[m.UserID] = true
+	}
+	if len(ids) != 3 {
+		t.Errorf("after kim accepted, %d distinct members, want 3 (owner, kim and its look-alike)", len(ids))
+	}
+}

@@ -49,7 +49,10 @@
 // that role from a member only once every grant of it the plan adds has been
 // made.
 //
-// Emails are matched case-insensitively, with surrounding space ignored.
+// Emails are matched with ASCII letters case-insensitive and surrounding
+// space ignored; any other difference makes another address, so that a
+// look-alike (a Kelvin sign U+212A for a "K") is never taken for a listed
+// person.
 // An email listed twice is an error (ecloud.ErrInvalidArgument), as two
 // entries could ask for different roles. A member the listing shows without
 // an email or user ID, and an invitation without an email or token, cannot
@@ -98,7 +101,7 @@ var _ API = (*ecloud.Client)(nil)
 
 // Member is one person of the list.
 type Member struct {
-	Email string                 // matched case-insensitively, surrounding space ignored
+	Email string                 // matched with ASCII letters case-insensitive, surrounding space ignored
 	Roles ecloud.RoleAssignments // the complete set of roles this person should have
 }
 

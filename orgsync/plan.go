@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ecloud-go/ecloud"
+	"github.com/ecloud-go/ecloud/internal/ascii"
 	"github.com/ecloud-go/ecloud/internal/grant"
 )
 
@@ -195,7 +196,7 @@ type listed struct {
 }
 
 // emailKey is what emails are matched by.
-func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+func emailKey(email string) string { return ascii.Lower(strings.TrimSpace(email)) }
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("orgsync: "+format+": %w", append(args, ecloud.ErrInvalidArgument)...)

@@ -524,3 +524,28 @@ func TestMembersWithoutEmail(t *testing.T) {
 		t.Errorf("Empty %t, plan (-want +got):\n%s", p.Empty(), d)
 	}
 }
+
+// TestLookAlikeEmailsAreOtherPeople: only ASCII letters match without
+// regard to case. A member whose address spells "Kim" with the Kelvin sign
+// U+212A (strings.ToLower makes it a "k") is not the listed kim, in the
+// list, in Protect or in the listing: kim is invited, the look-alike is
+// removed as unlisted, and protecting kim does not protect it.
+func TestLookAlikeEmailsAreOtherPeople(t *testing.T) {
+	t.Parallel()
+	const kelvin = "\u212Aim@example.com"
+	f := newFixture(t)
+	f.member("owner@example.com", admin)
+	f.member(kelvin, viewer("d-1"))
+	f.invitation("\u017Fam@example.com", "pending") // long s: not sam
+	list := []Member{{Email: "owner@example.com", Roles: admin}, {Email: "kim@example.com", Roles: admin}, {Email: "SAM@example.com", Roles: admin}}
+	p := f.plan(t, Desired{Members: list, RemoveUnlisted: true, Protect: []string{"KIM@example.com"}})
+	want := []string{
+		"+ invite        SAM@example.com: organization:organization-admin@org-1",
+		"- remove member " + kelvin + ": user u-\u212Aim, not listed",
+		"- revoke        \u017Fam@example.com: 1 pending invitation, not listed",
+		"# kim@example.com is protected: left alone, though the list would invite",
+	}
+	if d := cmp.Diff(want, lines(p.String())); d != "" {
+		t.Errorf("plan (-want +got):\n%s", d)
+	}
+}
