@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -655,6 +656,13 @@ func TestSecretsRedactedInCodesAndCauses(t *testing.T) {
 				}
 			}
 			texts = append(texts, string(apiErr.Body))
+		}
+		// What errors.As can reach: the causes a caller may look for.
+		for _, target := range []any{new(*time.ParseError), new(*json.SyntaxError), new(*json.UnmarshalTypeError), new(*xml.SyntaxError), new(*url.Error)} {
+			if errors.As(err, target) {
+				found := reflect.ValueOf(target).Elem().Interface()
+				texts = append(texts, fmt.Sprintf("%#v", found), found.(error).Error())
+			}
 		}
 		for _, text := range texts {
 			for _, secret := range forms(key, token) {

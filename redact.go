@@ -2,8 +2,11 @@ package ecloud
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -272,13 +275,16 @@ func hexEscape(s string, digits int) (rune, int) {
 }
 
 // redactError returns err, or, when its text holds a secret, an error with
-// the redacted text that still matches what err matches (errors.Is and
-// errors.As see through it; errors.Unwrap does not, so that the raw text
-// cannot be reached by unwrapping).
+// the redacted text that still matches what err matches with errors.Is.
+// errors.As sees through it only to an error whose text and Go syntax (%#v)
+// hold no secret, such as a *json.UnmarshalTypeError; not to a
+// *time.ParseError quoting the token a server put in a time. errors.Unwrap
+// does not see through it, so that the raw text cannot be reached by
+// unwrapping.
 func redactError(err error, lists ...[]string) error {
 	msg := err.Error()
 	if clean := redact(msg, lists...); clean != msg {
-		return &redactedError{msg: clean, err: err}
+		return &redactedError{msg: clean, err: err, secrets: lists}
 	}
 	return err
 }
@@ -291,10 +297,40 @@ func (c *Client) redactError(r *call, err error) error {
 }
 
 type redactedError struct {
-	msg string
-	err error
+	msg     string
+	err     error
+	secrets [][]string
 }
 
 func (e *redactedError) Error() string        { return e.msg }
 func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
-func (e *redactedError) As(target any) bool   { return errors.As(e.err, target) }
+
+// GoString is what %#v prints: the redacted text only, not the raw error
+// nor the secrets.
+func (e *redactedError) GoString() string {
+	return "&ecloud.redactedError{msg:" + strconv.Quote(e.msg) + "}"
+}
+
+// As finds what errors.As finds in the raw error, unless that holds a
+// secret; then it finds nothing, and leaves target as it was.
+func (e *redactedError) As(target any) bool {
+	t := reflect.ValueOf(target)
+	if t.Kind() != reflect.Pointer || t.IsNil() {
+		return errors.As(e.err, target) // panics as errors.As does
+	}
+	was := reflect.New(t.Type().Elem()).Elem()
+	was.Set(t.Elem())
+	if !errors.As(e.err, target) {
+		return false
+	}
+	found := t.Elem().Interface()
+	text := fmt.Sprintf("%#v", found)
+	if err, ok := found.(error); ok {
+		text += err.Error()
+	}
+	if redact(text, e.secrets...) != text {
+		t.Elem().Set(was)
+		return false
+	}
+	return true
+}

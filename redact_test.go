@@ -1,9 +1,13 @@
 package ecloud
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRedact: a secret is replaced wherever a reader of the text could get
@@ -122,5 +126,36 @@ func TestRedactEdges(t *testing.T) {
 		if got := redact(tc.in, []string{tc.secret}); got != tc.want {
 			t.Errorf("redact(%q) of %q = %q, want %q", tc.in, tc.secret, got, tc.want)
 		}
+	}
+}
+
+// TestRedactedErrorAs: errors.As sees through a redacted error to a cause
+// whose text and fields hold no secret, and finds nothing, leaving the
+// target as it was, when the cause holds one.
+func TestRedactedErrorAs(t *testing.T) {
+	t.Parallel()
+	const secret = "tok0123456789abcdef"
+	var parseErr error
+	_, parseErr = time.Parse(time.RFC3339, secret)
+	clean := &json.UnmarshalTypeError{Value: "number", Field: "created_at", Type: reflect.TypeFor[time.Time]()}
+	err := redactError(fmt.Errorf("%w; %w; %s", clean, parseErr, secret), []string{secret})
+	if strings.Contains(err.Error(), secret) {
+		t.Fatalf("err = %v", err)
+	}
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) || typeErr != clean {
+		t.Errorf("errors.As found %v, want the *json.UnmarshalTypeError, which holds no secret", typeErr)
+	}
+	before := &time.ParseError{Value: "kept"}
+	pe := before
+	if errors.As(err, &pe) || pe != before {
+		t.Errorf("errors.As found %#v, a *time.ParseError holding the token; want nothing, the target unchanged", pe)
+	}
+	var anyErr interface{ Error() string }
+	if !errors.As(err, &anyErr) || strings.Contains(fmt.Sprintf("%v %#v", anyErr, anyErr), secret) {
+		t.Errorf("errors.As found %#v as an error interface, want the redacted error itself", anyErr)
+	}
+	if !errors.Is(err, parseErr) {
+		t.Error("errors.Is does not see through")
 	}
 }
