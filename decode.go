@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -282,9 +281,14 @@ func firstElement(body []byte, name string) (start, size int64) {
 // left, whose slices are already large enough for every list of the body.
 // Only when that value holds less than the body (a list cut short, or
 // emptied or nulled after holding elements) could encoding/json need more
-// memory: the engine's error is given then, as encoding/json's type.
+// memory: the engine's error is given then, as encoding/json's type and
+// text (asV1Error), and times are decoded with encoding/json's own rule, so
+// that a body refused for one reason gets encoding/json's error; one
+// refused for several may get the error of another of them.
 type checkingDecoder struct {
-	opts, escapes jsonv2.Options // escapes: with v1's rule for times
+	// opts has v1's rule for times (unmarshalTimeAsV1) whatever the body,
+	// so that a time refused is refused with encoding/json's error.
+	opts jsonv2.Options
 	// cut holds the first element of each list cut short, so that a second
 	// copy of it (a repeated name) can be told.
 	cut map[any]struct{}
@@ -321,17 +325,12 @@ func newCheckingDecoder() *checkingDecoder {
 		nulled[RoleAssignments](d),
 		nulled[ProjectRoleAssignments](d),
 	)
-	d.opts = jsonv2.JoinOptions(v1Semantics, jsonv2.WithUnmarshalers(lists))
-	d.escapes = jsonv2.JoinOptions(v1Semantics, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(lists, jsonv2.UnmarshalFromFunc(unmarshalTimeAsV1))))
+	d.opts = jsonv2.JoinOptions(v1Semantics, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(lists, jsonv2.UnmarshalFromFunc(unmarshalTimeAsV1))))
 	return d
 }
 
 func (d *checkingDecoder) decode(body []byte, out any) error {
-	opts := d.opts
-	if bytes.IndexByte(body, '\\') >= 0 {
-		opts = d.escapes
-	}
-	err := jsonv2.Unmarshal(body, out, opts)
+	err := jsonv2.Unmarshal(body, out, d.opts)
 	switch {
 	case err == nil:
 		return nil
@@ -538,16 +537,71 @@ func countElements(b []byte) (n, size int) {
 }
 
 // asV1Error gives an error of the engine, decoding into out, the type and
-// nearly the text that encoding/json's would have: its field path names no
-// array indexes, and starts at out.
+// the text that encoding/json's would have (see v1Field).
 func asV1Error(err error, out any) error {
 	var e *jsonv1.UnmarshalTypeError
 	if !errors.As(err, &e) {
 		return err
 	}
-	path := slices.DeleteFunc(strings.Split(e.Field, "."), func(name string) bool {
-		_, err := strconv.Atoi(name)
-		return err == nil
-	})
-	return &json.UnmarshalTypeError{Value: e.Value, Type: e.Type, Offset: e.Offset, Struct: reflect.TypeOf(out).Elem().Name(), Field: strings.Join(path, ".")}
+	holder, field := v1Field(reflect.TypeOf(out).Elem(), e.Field)
+	return &json.UnmarshalTypeError{Value: e.Value, Type: e.Type, Offset: e.Offset, Struct: holder.Name(), Field: field}
+}
+
+// v1Field returns, for the path of a field of t as the engine gives it (the
+// names as the body spells them, array indexes included), the path as
+// encoding/json gives it (the names the fields declare, no indexes) and the
+// struct type that holds the field.
+func v1Field(t reflect.Type, enginePath string) (reflect.Type, string) {
+	var path []string
+	for name := range strings.SplitSeq(enginePath, ".") {
+		if _, err := strconv.Atoi(name); err == nil {
+			continue // an array index
+		}
+		if len(path) > 0 {
+			next, ok := fieldType(t, path[len(path)-1])
+			if !ok {
+				return t, enginePath
+			}
+			t = next
+		}
+		path = append(path, declaredName(t, name))
+	}
+	return t, strings.Join(path, ".")
+}
+
+// declaredName returns the JSON name that struct t declares for a field
+// the body names name (matched as encoding/json matches names), or name.
+func declaredName(t reflect.Type, name string) string {
+	if t.Kind() != reflect.Struct {
+		return name
+	}
+	for i := range t.NumField() {
+		if tag := jsonName(t.Field(i)); tag == name || strings.EqualFold(tag, name) {
+			return tag
+		}
+	}
+	return name
+}
+
+// fieldType returns the struct type under the field of t declared as name,
+// through pointers, slices and arrays.
+func fieldType(t reflect.Type, name string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if jsonName(f) != name {
+			continue
+		}
+		next := f.Type
+		for next.Kind() == reflect.Pointer || next.Kind() == reflect.Slice || next.Kind() == reflect.Array {
+			next = next.Elem()
+		}
+		return next, next.Kind() == reflect.Struct
+	}
+	return t, false
+}
+
+// jsonName is the name a field has in JSON.
+func jsonName(f reflect.StructField) string {
+	tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return cmp.Or(tag, f.Name)
 }

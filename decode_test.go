@@ -464,3 +464,36 @@ func TestCountElements(t *testing.T) {
 		}
 	}
 }
+
+// TestCutListErrorIsEncodingJSONs: a body that a checkingDecoder cuts short
+// (a later element lacks a required field) and that is refused for one
+// reason, a wrong type or a time that is not one, gets encoding/json's
+// error: the same type and the same text (the struct that holds the field,
+// the field's path by its declared names).
+func TestCutListErrorIsEncodingJSONs(t *testing.T) {
+	t.Parallel()
+	const member = `"organization_id":"o","user_id":"u","member_since":`
+	const invitation = `"token":"t","email":"e","created_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:00:00Z","organization":`
+	for _, tc := range []struct {
+		body     string
+		newValue func() any
+	}{
+		{`{"members":[{` + member + `1},{}]}`, func() any { return new(organizationMemberships) }},
+		{`{"members":[{` + member + `"x"},{}]}`, func() any { return new(organizationMemberships) }},
+		{`{"members":[{` + member + `"2026-01-01T00:00:00Z","role_assignments":{"deployment":[{"role_id":1}]}},{}]}`, func() any { return new(organizationMemberships) }},
+		// Cut in a nested list, then a wrong type: encoding/json finds the
+		// missing field only after decoding, so its error is the type's.
+		{`{"invitations":[{"role_assignments":{"deployment":[{},{}]},` + invitation + `{"id":"o","billing_contacts":[1]}}]}`, func() any { return new(organizationInvitations) }},
+		{`{"Invitations":[{"role_assignments":{"deployment":[{},{}]},` + invitation + `{"id":"o","BILLING_contacts":[1]}}]}`, func() any { return new(organizationInvitations) }},
+	} {
+		want := json.Unmarshal([]byte(tc.body), tc.newValue())
+		d := newCheckingDecoder()
+		got := d.decode([]byte(tc.body), tc.newValue())
+		if !d.partial {
+			t.Errorf("%s: not cut short; the test decodes nothing of what it means to", tc.body)
+		}
+		if want == nil || got == nil || reflect.TypeOf(got) != reflect.TypeOf(want) || got.Error() != want.Error() {
+			t.Errorf("%s:\n got  %v (%T)\n want %v (%T)", tc.body, got, got, want, want)
+		}
+	}
+}
