@@ -323,3 +323,31 @@ func TestBodyWithSomeEmptyReads(t *testing.T) {
 		t.Errorf("ListOrganizations = %+v, %v; want the organization, 297 empty reads notwithstanding", list, err)
 	}
 }
+
+// TestTransportReturnsAnswerAndError: a caller's transport that returns an
+// answer and an error at once (which a RoundTripper should not) gives the
+// call its error; the answer's body, if any, is closed, and one without a
+// body is no panic.
+func TestTransportReturnsAnswerAndError(t *testing.T) {
+	t.Parallel()
+	for _, withBody := range []bool{true, false} {
+		var closes atomic.Int64
+		body := &closeCounter{Reader: strings.NewReader(`{"organizations":[]}`), done: func() { closes.Add(1) }}
+		both := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Request: r}
+			if withBody {
+				resp.Body = body
+			}
+			return resp, errors.New("the proxy gave up")
+		})
+		c := mustClient(t, WithAPIKey("k"), WithHTTPClient(&http.Client{Transport: both}), WithRetryPolicy(RetryPolicy{}))
+		_, err := c.ListOrganizations(context.Background())
+		var reqErr *RequestError
+		if !errors.As(err, &reqErr) || !strings.Contains(err.Error(), "the proxy gave up") {
+			t.Errorf("with a body %t: err = %v, want a *RequestError with the transport's error", withBody, err)
+		}
+		if withBody && closes.Load() != 1 {
+			t.Errorf("the answer's body was not closed")
+		}
+	}
+}

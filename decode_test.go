@@ -410,6 +410,30 @@ func TestDecodeCostBoundsEveryList(t *testing.T) {
 		if perElement > uint64(tc.cost) {
 			t.Errorf("%s: decodeDirect allocates %d bytes per element, more than the %d that decodeCost counts", tc.name, perElement, tc.cost)
 		}
+		// decodeCost counts that much for each element, however the body is
+		// laid out.
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, tc.body, " ", "\t"); err != nil {
+			t.Fatal(err)
+		}
+		spaced := strings.NewReplacer("[", "[ \r\n", ",", " , ", ":", " : ", "]", " ]").Replace(string(tc.body))
+		for layout, body := range map[string][]byte{"compact": tc.body, "indented": indented.Bytes(), "spaced": []byte(spaced)} {
+			if got := decodeCost(body); got < n*tc.cost {
+				t.Errorf("%s, %s: decodeCost counts %d, less than %d for each of %d elements", tc.name, layout, got, tc.cost, n)
+			}
+		}
+	}
+}
+
+// TestDecodeCostEdges: decodeCost reads any bytes without a panic, counts
+// nothing past a string that does not end, and no element in an empty list
+// however spaced.
+func TestDecodeCostEdges(t *testing.T) {
+	t.Parallel()
+	for body, elements := range map[string]int{"[ \t\r\n]": 0, `{"a" : [ ] , "b":[]}`: 0, `"`: 0, `{"a":"abc`: 0, `["x\`: 1, `["\"`: 1, `[1,"],[2,3]`: 2} {
+		if got := decodeCost([]byte(body)); got != elements*topElementCost {
+			t.Errorf("decodeCost(%q) = %d, want %d elements' cost", body, got, elements)
+		}
 	}
 }
 
