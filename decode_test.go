@@ -139,6 +139,10 @@ var tcDecodeBodies = []string{
 	"{\"to\\u212Aen\":\"escaped kelvin\",\"\\u0069d\":\"escaped id\"}",
 	`{"createdat":"2026-01-01T00:00:00Z","created-at":"2026-01-01T00:00:00Z","userid":"u","user-id":"u","ssologinidentifier":"x"}`,
 	`{"Invitations":[{"token":"a"}],"invitations":[{"email":"b"}]}`,
+	// A null or empty list or object that replaces nothing, then two errors:
+	// encoding/json names the time's (it stops there), not the first.
+	`{"invitations":[{"role_assignments":null,"token":1,"created_at":1}]}`,
+	`{"invitations":[{"role_assignments":{"platform":[],"deployment":null},"token":1,"created_at":1}]}`,
 	// Duplicates: the last wins, objects merge, null after a value.
 	`{"token":"a","token":"b","id":"1","id":"2"}`,
 	`{"token":"a","token":null,"created_at":"2026-01-01T00:00:00Z","created_at":null}`,
@@ -518,6 +522,86 @@ func TestCutListErrorIsEncodingJSONs(t *testing.T) {
 		}
 		if want == nil || got == nil || reflect.TypeOf(got) != reflect.TypeOf(want) || got.Error() != want.Error() {
 			t.Errorf("%s:\n got  %v (%T)\n want %v (%T)", tc.body, got, got, want, want)
+		}
+	}
+}
+
+// TestRepeatedListRefusedOnlyWhenLonger: a list cut short and repeated in
+// the same object is refused only when the second copy is longer than what
+// the first kept; a shorter or equal one decodes as encoding/json decodes it.
+func TestRepeatedListRefusedOnlyWhenLonger(t *testing.T) {
+	t.Parallel()
+	const v = tcDecInvJSON
+	for _, tc := range []struct {
+		body    string
+		refused bool
+	}{
+		{`{"invitations":[` + v + `,{}],"invitations":[` + v + `]}`, false},
+		{`{"invitations":[` + v + `,{},` + v + `],"invitations":[` + v + `,` + v + `]}`, false},
+		{`{"invitations":[` + v + `,{},` + v + `],"invitations":[` + v + `,` + v + `,` + v + `]}`, true},
+	} {
+		for _, small := range []int{smallList, 0} {
+			d := newCheckingDecoder()
+			d.small = small
+			var got, want organizationInvitations
+			err := d.decode([]byte(tc.body), &got)
+			if tc.refused {
+				if !errors.Is(err, errRepeatedList) {
+					t.Errorf("small %d, %s: err = %v, want errRepeatedList", small, tc.body, err)
+				}
+				continue
+			}
+			if err := json.Unmarshal([]byte(tc.body), &want); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(organizationInvitations{})); err != nil || diff != "" {
+				t.Errorf("small %d, %s: err = %v, (-encoding/json +decoded):\n%s", small, tc.body, err, diff)
+			}
+		}
+	}
+}
+
+// TestGrowRoom: a checked list past its first small elements grows by the
+// elements left in the array, but never by more than the bytes left hold
+// at the average size of the elements decoded so far, unless that is less
+// than doubling.
+func TestGrowRoom(t *testing.T) {
+	t.Parallel()
+	element := `{"token":"` + strings.Repeat("t", 90) + `"}` // 102 bytes
+	for _, tc := range []struct {
+		name            string
+		decoded, left   int // elements decoded, elements left in the array
+		leftElement     string
+		small, wantRoom int
+	}{
+		{"elements left, fewer than decoded", 8, 5, element, 4, 5},
+		{"elements left, more than decoded", 8, 20, element, 4, 20},                 // the elements left
+		{"smaller elements left: the bytes at the average size", 8, 40, `{}`, 4, 8}, // 40*3 bytes / 103 + 1 < 8: doubling
+		{"the first elements grow as append grows them", 3, 20, element, 4, cap(append(make([]OrganizationInvitation, 3), OrganizationInvitation{})) - 3},
+		{"none decoded", 0, 20, element, 4, 1},
+		{"from small on, counted", 4, 20, element, 4, 20},
+		{"small of 0: counted from the first", 1, 20, element, 0, 20},
+	} {
+		decoded := strings.TrimSuffix(strings.Repeat(element+",", tc.decoded), ",")
+		rest := strings.TrimSuffix(strings.Repeat(tc.leftElement+",", tc.left), ",")
+		sep := ""
+		if tc.decoded > 0 {
+			sep = ","
+		}
+		dec := jsontext.NewDecoder(bytes.NewBufferString(`[` + decoded + sep + rest + `]`))
+		if _, err := dec.ReadToken(); err != nil {
+			t.Fatal(err)
+		}
+		start := dec.InputOffset()
+		for range tc.decoded {
+			if err := dec.SkipValue(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list := make([]OrganizationInvitation, tc.decoded)
+		grown := grow(list, dec, start, tc.small)
+		if room := cap(grown) - tc.decoded; room != tc.wantRoom || len(grown) != cap(grown) {
+			t.Errorf("%s: room for %d more (len %d, cap %d), want %d", tc.name, room, len(grown), cap(grown), tc.wantRoom)
 		}
 	}
 }
