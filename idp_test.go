@@ -175,6 +175,7 @@ func TestOpGetOrganizationIdPMetadataNotMetadata(t *testing.T) {
 		"text":       `EntityDescriptor`,
 		"two roots":  `<EntityDescriptor/><EntityDescriptor/>`,
 		"text after": `<EntityDescriptor entityID="x"/>and more`,
+		"33 deep":    `<EntityDescriptor>` + strings.Repeat(`<a>`, 32) + strings.Repeat(`</a>`, 32) + `</EntityDescriptor>`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -307,4 +308,16 @@ func FuzzCheckSAMLMetadata(f *testing.F) {
 			t.Fatalf("accepted %q, which encoding/xml reads as %v, %v", b, root.XMLName, err)
 		}
 	})
+}
+
+// TestOpGetOrganizationIdPMetadataDepth: metadata whose elements nest 32
+// deep, the documented limit, is metadata.
+func TestOpGetOrganizationIdPMetadataDepth(t *testing.T) {
+	t.Parallel()
+	body := `<EntityDescriptor>` + strings.Repeat(`<a>`, 31) + strings.Repeat(`</a>`, 31) + `</EntityDescriptor>`
+	c, _ := tcClient(t, tcReply{Status: 200, Body: body})
+	got, err := c.GetOrganizationIdPMetadata(context.Background(), "o1")
+	if err != nil || string(got) != body {
+		t.Errorf("metadata 32 deep: %d bytes, %v; want it whole", len(got), err)
+	}
 }
