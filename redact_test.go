@@ -34,6 +34,9 @@ func TestRedact(t *testing.T) {
 		{"overlapping_forms", `tok-1 tok\u002d1tok-1`, `[redacted] [redacted][redacted]`},
 		{"other_text_kept", `C:\new\path \u00e9 \q \u12 KEY/a+b`, `C:\new\path \u00e9 \q \u12 KEY/a+b`},
 		{"escape_cut_at_the_end_kept", `nothing here \u00`, `nothing here \u00`},
+		// Found in the order of the list of secrets, not of the text.
+		{"secrets_in_another_order", `tok\u002d1 KEY\/a+b=`, `[redacted] [redacted]`},
+		{"secrets_in_a_mixed_order", `tok\u002d1 KEY\/a+b= \ud83d\udd11x`, `[redacted] [redacted] [redacted]`},
 	}
 	for _, tc := range cases {
 		if got := redact(tc.in, secrets); got != tc.want {
