@@ -125,6 +125,10 @@ func TestRedactEdges(t *testing.T) {
 		{"k🔑", `k\ud83d\udd11`, "[redacted]"},
 		{"x\xc3", `x\u00e9y`, "[redacted]y"},
 		{"x\xc3", `ax\u00e9`, "a[redacted]"},
+		// A password with a backslash that starts no escape, JSON-encoded:
+		// its \u stays as it is in the decoded text.
+		{`a\uZZ"b`, `{"p":"a\\uZZ\"b"}`, `{"p":"[redacted]"}`},
+		{`a\xZ"b`, `{"p":"a\\xZ\"b"}`, `{"p":"[redacted]"}`},
 	} {
 		if got := redact(tc.in, []string{tc.secret}); got != tc.want {
 			t.Errorf("redact(%q) of %q = %q, want %q", tc.in, tc.secret, got, tc.want)
