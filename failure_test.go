@@ -742,3 +742,21 @@ func TestRateLimitErrorsMatchTheContext(t *testing.T) {
 		t.Errorf("before a retry: the server saw %d requests, want 1", got)
 	}
 }
+
+// TestCutSuccessBodyIsAConnectionError: a 2xx answer, 200 to 299, whose
+// body broke off is a connection error, retried on a GET as one.
+func TestCutSuccessBodyIsAConnectionError(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{200, 299} {
+		f := newFakeAPI(t, cutErrorBody(t, status, "test.cut"))
+		c := newTestClient(t, f.URL)
+		_, err := c.GetOrganization(context.Background(), "o1")
+		var reqErr *RequestError
+		if !errors.As(err, &reqErr) || !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("%d: err = %v (%T), want a *RequestError for io.ErrUnexpectedEOF", status, err, err)
+		}
+		if got := f.requests.Load(); got != 4 {
+			t.Errorf("%d: the server saw %d requests, want 4 (retried as a connection error)", status, got)
+		}
+	}
+}
