@@ -174,6 +174,24 @@ func TestRoleAssignmentsEmptyCountsEveryList(t *testing.T) {
 		reflect.ValueOf(p).Elem().Field(i).Set(reflect.ValueOf(make([]ProjectRoleAssignment, 1)))
 		check("project "+project.Field(i).Name, RoleAssignments{Project: p})
 	}
+	// Two lists of one assignment each, every pair of neighbours: counts
+	// that add up, not cancel out.
+	for i := 1; i < project.NumField(); i++ {
+		p := &ProjectRoleAssignments{}
+		reflect.ValueOf(p).Elem().Field(i-1).Set(reflect.ValueOf(make([]ProjectRoleAssignment, 1)))
+		reflect.ValueOf(p).Elem().Field(i).Set(reflect.ValueOf(make([]ProjectRoleAssignment, 1)))
+		if (RoleAssignments{Project: p}).empty() {
+			t.Errorf("RoleAssignments with project %s and %s assignments is empty()", project.Field(i-1).Name, project.Field(i).Name)
+		}
+	}
+	for _, ra := range []RoleAssignments{
+		{Platform: make([]PlatformRoleAssignment, 1), Organization: make([]OrganizationRoleAssignment, 1)},
+		{Organization: make([]OrganizationRoleAssignment, 1), Deployment: make([]DeploymentRoleAssignment, 1)},
+	} {
+		if ra.empty() {
+			t.Errorf("%+v is empty()", ra)
+		}
+	}
 	if want := top.NumField() - 1 + project.NumField(); lists != want {
 		t.Errorf("checked %d lists, want %d", lists, want)
 	}
