@@ -178,7 +178,7 @@ func TestRoleAssignmentsEmptyCountsEveryList(t *testing.T) {
 	// that add up, not cancel out.
 	for i := 1; i < project.NumField(); i++ {
 		p := &ProjectRoleAssignments{}
-		reflect.ValueOf(p).Elem().Field(i-1).Set(reflect.ValueOf(make([]ProjectRoleAssignment, 1)))
+		reflect.ValueOf(p).Elem().Field(i - 1).Set(reflect.ValueOf(make([]ProjectRoleAssignment, 1)))
 		reflect.ValueOf(p).Elem().Field(i).Set(reflect.ValueOf(make([]ProjectRoleAssignment, 1)))
 		if (RoleAssignments{Project: p}).empty() {
 			t.Errorf("RoleAssignments with project %s and %s assignments is empty()", project.Field(i-1).Name, project.Field(i).Name)
