@@ -234,7 +234,13 @@ func TestPOSTRetriedLikeGETWithRetryNonIdempotent(t *testing.T) {
 // closedAddr returns a loopback address where nothing listens.
 func closedAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	// On 127.0.0.2 where the system has it (Linux): the test servers of
+	// httptest, which listen on 127.0.0.1, cannot take the port once it is
+	// free again and answer the connections meant to be refused.
+	l, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
