@@ -434,7 +434,7 @@ func TestDecodeCostBoundsEveryList(t *testing.T) {
 // however spaced.
 func TestDecodeCostEdges(t *testing.T) {
 	t.Parallel()
-	for body, elements := range map[string]int{"[ \t\r\n]": 0, `{"a" : [ ] , "b":[]}`: 0, `"`: 0, `{"a":"abc`: 0, `["x\`: 1, `["\"`: 1, `[1,"],[2,3]`: 2} {
+	for body, elements := range map[string]int{"[ \t\r\n]": 0, `1,2`: 0, `{},{}`: 0, `{"a" : [ ] , "b":[]}`: 0, `"`: 0, `{"a":"abc`: 0, `["x\`: 1, `["\"`: 1, `[1,"],[2,3]`: 2} {
 		if got := decodeCost([]byte(body)); got != elements*topElementCost {
 			t.Errorf("decodeCost(%q) = %d, want %d elements' cost", body, got, elements)
 		}

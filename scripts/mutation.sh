@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the package ecloud and of ecloudtest with gremlins (pinned),
-# every operator mutator on. Not part of CI: a full run takes about an hour on
+# every operator mutator on. Not part of CI: a full run takes about 80 minutes on
 # 2 cores. See CONTRIBUTING.md for how to run it and how to read what lives.
 #
 #   scripts/mutation.sh                      # everything in scope
