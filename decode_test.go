@@ -588,9 +588,13 @@ func TestGrowRoom(t *testing.T) {
 		if tc.decoded > 0 {
 			sep = ","
 		}
-		dec := jsontext.NewDecoder(bytes.NewBufferString(`[` + decoded + sep + rest + `]`))
-		if _, err := dec.ReadToken(); err != nil {
-			t.Fatal(err)
+		// The list after another member of 10,000 bytes: sizes are measured
+		// from where the list starts.
+		dec := jsontext.NewDecoder(bytes.NewBufferString(`{"p":"` + strings.Repeat("x", 10_000) + `","l":[` + decoded + sep + rest + `]}`))
+		for range 5 { // {, "p", its value, "l", [
+			if _, err := dec.ReadToken(); err != nil {
+				t.Fatal(err)
+			}
 		}
 		start := dec.InputOffset()
 		for range tc.decoded {
