@@ -321,3 +321,15 @@ func TestOpGetOrganizationIdPMetadataDepth(t *testing.T) {
 		t.Errorf("metadata 32 deep: %d bytes, %v; want it whole", len(got), err)
 	}
 }
+
+// TestOpGetOrganizationIdPMetadataTooLarge: metadata over 64 KiB is refused,
+// saying how large it is and what the limit is.
+func TestOpGetOrganizationIdPMetadataTooLarge(t *testing.T) {
+	t.Parallel()
+	body := `<EntityDescriptor>` + strings.Repeat(" ", 100<<10-len(`<EntityDescriptor></EntityDescriptor>`)) + `</EntityDescriptor>`
+	c, _ := tcClient(t, tcReply{Status: 200, Body: body})
+	got, err := c.GetOrganizationIdPMetadata(context.Background(), "o1")
+	if want := "it is 100 KiB, more than the 64 KiB that SAML metadata can be"; err == nil || got != nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("100 KiB of metadata: %d bytes, %v; want an error that says %q", len(got), err, want)
+	}
+}
