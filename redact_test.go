@@ -158,6 +158,12 @@ func TestRedactedErrorAs(t *testing.T) {
 	if errors.As(err, &pe) || pe != before {
 		t.Errorf("errors.As found %#v, a *time.ParseError holding the token; want nothing, the target unchanged", pe)
 	}
+	// A cause whose text hides the secret but whose fields hold it.
+	held := redactError(fmt.Errorf("%w: %s", &secretHolder{value: secret}, secret), []string{secret})
+	var holder *secretHolder
+	if errors.As(held, &holder) {
+		t.Errorf("errors.As found %#v, whose field holds the token", holder)
+	}
 	var anyErr interface{ Error() string }
 	if !errors.As(err, &anyErr) || strings.Contains(fmt.Sprintf("%v %#v", anyErr, anyErr), secret) {
 		t.Errorf("errors.As found %#v as an error interface, want the redacted error itself", anyErr)
@@ -166,3 +172,8 @@ func TestRedactedErrorAs(t *testing.T) {
 		t.Error("errors.Is does not see through")
 	}
 }
+
+// secretHolder is an error whose text does not show the value it holds.
+type secretHolder struct{ value string }
+
+func (*secretHolder) Error() string { return "a value was refused" }
